@@ -1,0 +1,447 @@
+"""GD, WN (Algorithm 1) and rPGD (Algorithm 2) on one batched iteration engine.
+
+All three take one start (``x0`` of shape ``(d,)``, or ``g0`` a number and ``w0`` of shape
+``(d,)``) or a batch of ``B`` starts (``(B, d)``, ``g0`` of shape ``(B,)`` or a number) and run
+them as one computation: every step is a handful of matrix products over the whole batch.
+
+Stop rule (all three): before each update the loss ``½‖Ax − y‖²`` is compared with ``tol``; a
+member whose loss is ``≤ tol`` is not updated again (it is *converged*). ``tol=0, max_iter=k``
+performs exactly ``k`` updates. A member whose loss becomes non-finite or explodes is *diverged*:
+it is frozen at its last finite state, marked in ``result.diverged``, and a ``RuntimeWarning``
+says so. No NaN is ever returned silently.
+
+Step sizes ``eta`` (for w, or for x in GD) and ``gamma`` (for g) are numbers or schedules
+``callable(t, g) -> step`` of the iteration ``t = 0, 1, …`` and the current scales ``g`` (shape
+``(B,)``), returning a number or a ``(B,)`` array, e.g. ``lambda t, g: 1 / g**2`` (the optimal
+direction step of Theorem 3.2) or :func:`two_stage` (Condition 3.1).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validate import as_direction, as_finite_array, as_scale, check_step, is_number
+from .problem import Problem
+
+Schedule = float | Callable[[int, np.ndarray], "float | np.ndarray"]
+
+#: A member whose loss exceeds this multiple of ``(initial loss + ½‖y‖²)`` counts as diverged.
+EXPLODE_FACTOR = 1e10
+
+
+@dataclass(frozen=True)
+class History:
+    """Per-step record of a run: entry ``k`` is the state after ``k`` updates (``k = 0`` the start).
+
+    Arrays have shape ``(K+1,)`` for one run or ``(K+1, B)`` for a batch, where ``K`` is the
+    largest ``n_iter`` in the batch (members that stopped earlier repeat their final value); with
+    ``record_every=s`` only every ``s``-th step (and the last) is kept and ``step`` says which.
+
+    Attributes
+    ----------
+    step : ndarray of int, shape (K+1,)
+        The iteration index of each row.
+    loss : ndarray
+        ``½‖Ax_k − y‖²``.
+    g : ndarray
+        The scale ``g_k`` (for GD: ``‖x_k‖``).
+    w_perp_norm : ndarray
+        ``‖w⊥_k‖`` of the *unit* direction ``w_k/‖w_k‖`` (for GD: ``‖x⊥_k‖/‖x_k‖``).
+    x_perp_norm : ndarray
+        ``‖x⊥_k‖`` with ``x_k = g_k w_k/‖w_k‖`` (for GD, ``x_k`` itself).
+    w_norm : ndarray or None
+        ``‖w_k‖`` of WN's unnormalized direction (``None`` for GD and rPGD).
+    x : ndarray or None
+        The iterates ``x_k``, shape ``(K+1, d)`` or ``(K+1, B, d)``, only with ``record_x=True``.
+    """
+
+    step: np.ndarray
+    loss: np.ndarray
+    g: np.ndarray
+    w_perp_norm: np.ndarray
+    x_perp_norm: np.ndarray
+    w_norm: np.ndarray | None = None
+    x: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Outcome of :func:`gd`, :func:`wn` or :func:`rpgd`.
+
+    Attributes
+    ----------
+    method : str
+        ``"gd"``, ``"wn"`` or ``"rpgd"``.
+    x : ndarray, shape (d,) or (B, d)
+        Final ``x`` (for WN ``g·w/‖w‖``, for rPGD ``g·w``).
+    g : float or ndarray (B,)
+        Final scale (for GD ``‖x‖``).
+    w : ndarray, shape (d,) or (B, d)
+        The algorithm's own final direction: unnormalized for WN, unit for rPGD, ``x/‖x‖`` for GD
+        (zero if ``x = 0``).
+    n_iter : int or ndarray (B,)
+        Updates performed.
+    converged : bool or ndarray (B,)
+        Final loss ``≤ tol``.
+    diverged : bool or ndarray (B,)
+        The run was stopped because its loss became non-finite or exploded.
+    history : History
+    """
+
+    method: str
+    x: np.ndarray
+    g: np.ndarray | float
+    w: np.ndarray
+    n_iter: np.ndarray | int
+    converged: np.ndarray | bool
+    diverged: np.ndarray | bool
+    history: History
+
+    @property
+    def loss(self) -> np.ndarray | float:
+        """Final loss ``½‖Ax − y‖²``."""
+        last = self.history.loss[-1]
+        return float(last) if np.ndim(last) == 0 else last
+
+
+def two_stage(first: float, second: float, T1: int) -> Callable[[int, np.ndarray], float]:
+    """Two constant step sizes, Condition 3.1: ``first`` for ``t ≤ T1``, ``second`` after.
+
+    Parameters
+    ----------
+    first, second : float
+        ``γ(1)`` and ``γ(2)`` (both ``≥ 0``).
+    T1 : int
+        Last iteration of the first stage.
+    """
+    check_step(first, "first", allow_zero=True)
+    check_step(second, "second", allow_zero=True)
+    if int(T1) != T1 or T1 < 0:
+        raise ValueError(f"T1 must be a non-negative integer, got {T1!r}")
+
+    def schedule(t: int, g: np.ndarray) -> float:
+        return first if t <= T1 else second
+
+    schedule.__doc__ = f"two_stage(first={first}, second={second}, T1={T1})"
+    return schedule
+
+
+def inverse_g_squared(t: int, g: np.ndarray) -> np.ndarray:
+    """The optimal direction step of Theorem 3.2, ``η_t = 1/g_t²`` (Condition 3.1)."""
+    with np.errstate(divide="ignore"):
+        return 1.0 / (g * g)
+
+
+def _schedule(value: Schedule, name: str, *, allow_zero: bool):
+    """Turn a number or callable step into ``f(t, g) -> (B,) array``, checked at every call."""
+    if callable(value):
+
+        def f(t: int, g: np.ndarray) -> np.ndarray:
+            step = np.broadcast_to(np.asarray(value(t, g), dtype=float), g.shape)
+            try:
+                return check_step(step, name, allow_zero=allow_zero)
+            except ValueError as exc:
+                raise ValueError(f"{exc} (schedule {name} at iteration t={t})") from None
+
+        return f
+    if not is_number(value) and np.ndim(value) != 0:
+        raise TypeError(f"step size {name} must be a number or a callable(t, g), got {value!r}")
+    const = float(check_step(value, name, allow_zero=allow_zero))
+    return lambda t, g: np.full(g.shape, const)
+
+
+def _check_run_args(tol: float, max_iter: int, record_every: int) -> None:
+    if not (is_number(tol) and np.isfinite(tol) and tol >= 0):
+        raise ValueError(f"tol must be a finite number >= 0, got {tol!r}")
+    if int(max_iter) != max_iter or max_iter < 0:
+        raise ValueError(f"max_iter must be a non-negative integer, got {max_iter!r}")
+    if int(record_every) != record_every or record_every < 1:
+        raise ValueError(f"record_every must be a positive integer, got {record_every!r}")
+
+
+def _run(
+    method: str,
+    problem: Problem,
+    state: dict[str, np.ndarray],
+    update: Callable[[int, dict[str, np.ndarray]], dict[str, np.ndarray]],
+    observe: Callable[[dict[str, np.ndarray]], tuple[np.ndarray, np.ndarray, np.ndarray | None]],
+    *,
+    batched: bool,
+    tol: float,
+    max_iter: int,
+    record_every: int,
+    record_x: bool,
+) -> RunResult:
+    """The shared engine: masked batched updates, stop rule, divergence guard, history.
+
+    ``observe(state)`` returns ``(x, g, w_norm)`` for the whole batch; ``update(t, state)``
+    returns the next state for the whole batch (only active members are then taken over).
+    """
+    _check_run_args(tol, max_iter, record_every)
+    A, y = problem.A, problem.y
+    yy = 0.5 * float(y @ y)
+
+    def measure(x: np.ndarray) -> np.ndarray:
+        r = x @ A.T - y
+        return 0.5 * np.einsum("bi,bi->b", r, r)
+
+    x, g, w_norm = observe(state)
+    loss = measure(x)
+    B = x.shape[0]
+    limit = EXPLODE_FACTOR * (loss + yy)
+    active = loss > tol
+    n_iter = np.zeros(B, dtype=int)
+    diverged = np.zeros(B, dtype=bool)
+    rows: list[tuple] = []
+
+    def record(k: int) -> None:
+        _, x_perp = problem.split(x)
+        xp = np.linalg.norm(x_perp, axis=1)
+        xn = np.linalg.norm(x, axis=1)
+        if method == "gd":
+            wp = np.divide(xp, xn, out=np.zeros_like(xp), where=xn > 0)
+        else:
+            wp = np.divide(xp, np.abs(g), out=np.zeros_like(xp), where=g != 0)
+            if np.any(g == 0):  # x = 0: read w⊥ off the direction itself
+                u = state["w"] / np.linalg.norm(state["w"], axis=1, keepdims=True)
+                wp = np.where(g == 0, np.linalg.norm(problem.split(u)[1], axis=1), wp)
+        rows.append(
+            (k, loss.copy(), g.copy(), wp, xp, None if w_norm is None else w_norm.copy(),
+             x.copy() if record_x else None)
+        )
+
+    record(0)
+    k = 0
+    for t in range(max_iter):
+        if not active.any():
+            break
+        new = update(t, state)
+        x_new, g_new, w_norm_new = observe(new)
+        with np.errstate(over="ignore", invalid="ignore"):
+            loss_new = measure(x_new)
+        bad = active & ~(np.isfinite(loss_new) & (loss_new <= limit))
+        for key in new:
+            bad |= active & ~np.all(np.isfinite(new[key].reshape(B, -1)), axis=1)
+        if bad.any():
+            diverged |= bad
+            active &= ~bad
+        for key, value in new.items():
+            state[key][active] = value[active]
+        x[active], g[active], loss[active] = x_new[active], g_new[active], loss_new[active]
+        if w_norm is not None:
+            w_norm[active] = w_norm_new[active]
+        n_iter[active] += 1
+        k = t + 1
+        active &= loss > tol
+        if k % record_every == 0 or not active.any() or k == max_iter:
+            if rows[-1][0] != k:
+                record(k)
+    if rows[-1][0] != k:
+        record(k)
+    if diverged.any():
+        warnings.warn(
+            f"{method}: {int(diverged.sum())} of {B} runs diverged (the loss became non-finite or "
+            f"grew past {EXPLODE_FACTOR:.0e} times its start); each is stopped at its last finite "
+            "state and marked in result.diverged. Try a smaller step size.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+
+    cols = list(zip(*rows, strict=True))
+    stack = (lambda a: np.stack(a)) if batched else (lambda a: np.stack(a)[:, 0])
+    history = History(
+        step=np.asarray(cols[0]),
+        loss=stack(cols[1]),
+        g=stack(cols[2]),
+        w_perp_norm=stack(cols[3]),
+        x_perp_norm=stack(cols[4]),
+        w_norm=None if w_norm is None else stack(cols[5]),
+        x=stack(cols[6]) if record_x else None,
+    )
+    converged = loss <= tol
+    if method == "gd":
+        xn = np.linalg.norm(x, axis=1, keepdims=True)
+        w_out = np.divide(x, xn, out=np.zeros_like(x), where=xn > 0)
+    else:
+        w_out = state["w"]
+
+    def pick(a):
+        if batched:
+            return a
+        return a[0].item() if np.ndim(a[0]) == 0 else a[0]
+
+    return RunResult(
+        method=method,
+        x=pick(x),
+        g=pick(g),
+        w=pick(w_out),
+        n_iter=pick(n_iter),
+        converged=pick(converged),
+        diverged=pick(diverged),
+        history=history,
+    )
+
+
+def gd(
+    problem: Problem,
+    x0,
+    *,
+    eta: Schedule,
+    tol: float = 1e-5,
+    max_iter: int = 100_000,
+    record_every: int = 1,
+    record_x: bool = False,
+) -> RunResult:
+    """Gradient descent on problem (1): ``x ← x − η Aᵀ(Ax − y)``.
+
+    From ``x0`` it converges (for ``0 < η < 2/λ_max``) to ``x* + x0⊥``: the update lies in the
+    row space, so ``x⊥`` never changes (:func:`wnlib.theory.gd_limit`).
+
+    Parameters
+    ----------
+    problem : Problem
+    x0 : array_like, shape (d,) or (B, d)
+    eta : float or callable(t, g)
+        Step size (``g`` passed to a schedule is ``‖x‖``).
+    tol, max_iter, record_every, record_x
+        See the module docstring and :class:`History`.
+    """
+    x = as_finite_array(x0, "x0", (1, 2))
+    batched = x.ndim == 2
+    x = np.atleast_2d(x).copy()
+    if x.shape[1] != problem.d:
+        raise ValueError(f"x0 must have length d={problem.d}, got shape {np.shape(x0)}")
+    step = _schedule(eta, "eta", allow_zero=False)
+    A, y = problem.A, problem.y
+
+    def update(t: int, s: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        xs = s["x"]
+        e = step(t, np.linalg.norm(xs, axis=1))
+        return {"x": xs - e[:, None] * ((xs @ A.T - y) @ A)}
+
+    def observe(s: dict[str, np.ndarray]):
+        return s["x"].copy(), np.linalg.norm(s["x"], axis=1), None
+
+    return _run("gd", problem, {"x": x}, update, observe, batched=batched, tol=tol,
+                max_iter=max_iter, record_every=record_every, record_x=record_x)
+
+
+def _start(problem: Problem, g0, w0) -> tuple[np.ndarray, np.ndarray, bool]:
+    w, batched = as_direction(w0, "w0", problem.d)
+    g = as_scale(g0, "g0", w.shape[0])
+    if not batched and g.shape[0] != 1:
+        raise ValueError(f"g0 has {g.shape[0]} entries but w0 is a single direction of shape "
+                         f"{np.shape(w0)}; pass w0 with shape (B, d)")
+    return g, w, batched
+
+
+def wn(
+    problem: Problem,
+    g0,
+    w0,
+    *,
+    eta: Schedule,
+    gamma: Schedule,
+    tol: float = 1e-5,
+    max_iter: int = 100_000,
+    record_every: int = 1,
+    record_x: bool = False,
+) -> RunResult:
+    """Weight normalization, Algorithm 1, on objective (2) ``h(w, g) = ½‖gAw/‖w‖ − y‖²``.
+
+    With ``u = w/‖w‖``, ``r = y − gAu`` and ``P_u = I − uuᵀ``::
+
+        ∇_w h = −(g/‖w‖) P_u Aᵀr,   ∇_g h = −uᵀAᵀr,
+        w ← w − η ∇_w h,   g ← g − γ ∇_g h        (both gradients at the old point).
+
+    Because ``∇_w h ⟂ w``, ``‖w‖²`` grows by exactly ``η²‖∇_w h‖²`` per step.
+
+    Parameters
+    ----------
+    problem : Problem
+    g0 : float or array_like (B,)
+    w0 : array_like, shape (d,) or (B, d)
+        Initial direction, any non-zero length (normalized first, as the paper assumes ``‖w0‖ = 1``).
+    eta, gamma : float or callable(t, g)
+        Steps for ``w`` (``η > 0``) and ``g`` (``γ ≥ 0``; ``γ = 0`` holds the scale fixed).
+    tol, max_iter, record_every, record_x
+        See the module docstring and :class:`History`.
+    """
+    g, w, batched = _start(problem, g0, w0)
+    step_w = _schedule(eta, "eta", allow_zero=False)
+    step_g = _schedule(gamma, "gamma", allow_zero=True)
+    A, y = problem.A, problem.y
+
+    def update(t: int, s: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        gs, ws = s["g"], s["w"]
+        nw = np.linalg.norm(ws, axis=1)
+        u = ws / nw[:, None]
+        r = y - gs[:, None] * (u @ A.T)
+        Atr = r @ A
+        uAtr = np.einsum("bi,bi->b", u, Atr)
+        grad_w = -(gs / nw)[:, None] * (Atr - uAtr[:, None] * u)
+        grad_g = -uAtr
+        return {"w": ws - step_w(t, gs)[:, None] * grad_w, "g": gs - step_g(t, gs) * grad_g}
+
+    def observe(s: dict[str, np.ndarray]):
+        nw = np.linalg.norm(s["w"], axis=1)
+        return s["g"][:, None] * s["w"] / nw[:, None], s["g"].copy(), nw
+
+    return _run("wn", problem, {"g": g, "w": w}, update, observe, batched=batched, tol=tol,
+                max_iter=max_iter, record_every=record_every, record_x=record_x)
+
+
+def rpgd(
+    problem: Problem,
+    g0,
+    w0,
+    *,
+    eta: Schedule,
+    gamma: Schedule,
+    tol: float = 1e-5,
+    max_iter: int = 100_000,
+    record_every: int = 1,
+    record_x: bool = False,
+) -> RunResult:
+    """Reparametrized projected gradient descent, Algorithm 2, on objective (3).
+
+    ``f(w, g) = ½‖Agw − y‖²`` with ``‖w‖ = 1``; with ``r = y − gAw``,
+    ``∇_w f = −g Aᵀr`` and ``∇_g f = −wᵀAᵀr``::
+
+        v = w − η ∇_w f,   w ← v/‖v‖,   g ← g − γ ∇_g f   (∇_g f at the old w).
+
+    Parameters
+    ----------
+    problem : Problem
+    g0 : float or array_like (B,)
+    w0 : array_like, shape (d,) or (B, d)
+        Initial direction, any non-zero length (normalized first).
+    eta, gamma : float or callable(t, g)
+        Steps for ``w`` (``η > 0``; e.g. :func:`inverse_g_squared`) and ``g`` (``γ ≥ 0``).
+    tol, max_iter, record_every, record_x
+        See the module docstring and :class:`History`.
+    """
+    g, w, batched = _start(problem, g0, w0)
+    step_w = _schedule(eta, "eta", allow_zero=False)
+    step_g = _schedule(gamma, "gamma", allow_zero=True)
+    A, y = problem.A, problem.y
+
+    def update(t: int, s: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        gs, ws = s["g"], s["w"]
+        r = y - gs[:, None] * (ws @ A.T)
+        Atr = r @ A
+        v = ws + (step_w(t, gs) * gs)[:, None] * Atr
+        nv = np.linalg.norm(v, axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            w_new = v / nv[:, None]  # ‖v‖ = 0 gives non-finite w: reported as divergence
+        return {"w": w_new, "g": gs + step_g(t, gs) * np.einsum("bi,bi->b", ws, Atr)}
+
+    def observe(s: dict[str, np.ndarray]):
+        return s["g"][:, None] * s["w"], s["g"].copy(), None
+
+    return _run("rpgd", problem, {"g": g, "w": w}, update, observe, batched=batched, tol=tol,
+                max_iter=max_iter, record_every=record_every, record_x=record_x)

@@ -1,0 +1,173 @@
+"""The continuous-time WN flow, eq. (4): the common limit of WN and rPGD (Lemma 2.2).
+
+With ``γ = cη`` and time ``t = kη``, both algorithms follow, as ``η → 0``::
+
+    dw/dt = g P_w Aᵀr,     dg/dt = c wᵀAᵀr,     r = y − gAw,   P_w = I − wwᵀ/‖w‖²,
+
+where ``Aᵀr = −∇_x ½‖Ax − y‖²`` at ``x = gw``. (The paper prints ``−g P_t ∇_w f``: this is right
+only if ``∇_w f`` means the gradient in ``x``; with the partial gradient ``∇_w f = −g Aᵀr`` one
+would get a spurious factor ``g``.) ``‖w‖`` is conserved, so the flow lives on the unit sphere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.integrate import solve_ivp
+
+from ._validate import as_scale, check_step, as_direction
+from .problem import Problem
+
+
+@dataclass(frozen=True)
+class FlowResult:
+    """A WN-flow path.
+
+    Attributes
+    ----------
+    t : ndarray (T,)
+        Times; ``t[-1]`` is where the integration stopped.
+    g : ndarray (T,) or (T, B)
+    w : ndarray (T, d) or (T, B, d)
+        Unit directions along the path.
+    x : ndarray (T, d) or (T, B, d)
+        ``x = g w``.
+    loss : ndarray (T,) or (T, B)
+        ``½‖Ax − y‖²``.
+    converged : bool
+        Every member reached ``loss ≤ tol`` before ``t_max``.
+    stalled : bool
+        The integration stopped because the flow came to rest (a stationary point that is not a
+        global minimum, e.g. the set S of Lemma 2.3, or the constrained minimum of Theorem 2.6
+        Part II for ``c = 0``) before reaching ``tol``.
+    """
+
+    t: np.ndarray
+    g: np.ndarray
+    w: np.ndarray
+    x: np.ndarray
+    loss: np.ndarray
+    converged: bool
+    stalled: bool
+
+
+def flow_rhs(problem: Problem, g: np.ndarray, w: np.ndarray, c: float):
+    """Right-hand side of the WN flow (4) for a batch: returns ``(dg/dt, dw/dt)``.
+
+    Parameters
+    ----------
+    problem : Problem
+    g : ndarray (B,)
+    w : ndarray (B, d)
+        Directions (normalized inside, so the result is exact on the sphere).
+    c : float
+        Ratio ``γ/η ≥ 0`` (Condition 2.1).
+    """
+    A, y = problem.A, problem.y
+    u = w / np.linalg.norm(w, axis=1, keepdims=True)
+    r = y - g[:, None] * (u @ A.T)
+    Atr = r @ A
+    uAtr = np.einsum("bi,bi->b", u, Atr)
+    dw = g[:, None] * (Atr - uAtr[:, None] * u)
+    dg = c * uAtr
+    return dg, dw
+
+
+def wn_flow(
+    problem: Problem,
+    g0,
+    w0,
+    *,
+    c: float,
+    t_max: float = 1e5,
+    tol: float = 1e-16,
+    t_eval=None,
+    rtol: float = 1e-11,
+    atol: float = 1e-13,
+    stall: float = 1e-13,
+) -> FlowResult:
+    """Integrate the WN flow (4) with ``scipy.integrate.solve_ivp`` (DOP853).
+
+    Parameters
+    ----------
+    problem : Problem
+    g0 : float or array_like (B,)
+    w0 : array_like, shape (d,) or (B, d)
+        Starting direction(s), any non-zero length (normalized: Lemma 2.2 takes ``‖w0‖ = 1``).
+    c : float
+        ``c = γ/η ≥ 0``; ``c = 0`` holds the scale fixed (Theorem 2.6 Part II).
+    t_max : float
+        Integrate at most until this time.
+    tol : float
+        Stop once every member has ``½‖Ax − y‖² ≤ tol``. The default makes the end point agree
+        with the exact limit (7) to about 1e-7.
+    t_eval : array_like, optional
+        Times at which to report the path (the stop time is appended); default: the solver's steps.
+    rtol, atol : float
+        Solver tolerances.
+    stall : float
+        Stop (``stalled=True``) once ``‖d(g, w)/dt‖`` falls below this before ``tol`` is reached.
+
+    Returns
+    -------
+    FlowResult
+    """
+    w, batched = as_direction(w0, "w0", problem.d)
+    g = as_scale(g0, "g0", w.shape[0])
+    if not batched and g.shape[0] != 1:
+        raise ValueError("g0 has several entries but w0 is a single direction; pass w0 as (B, d)")
+    c = float(check_step(c, "c", allow_zero=True))
+    t_max = float(check_step(t_max, "t_max", allow_zero=False))
+    B, d = w.shape
+    A, y = problem.A, problem.y
+
+    def unpack(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return z[:B], z[B:].reshape(B, d)
+
+    def rhs(_t: float, z: np.ndarray) -> np.ndarray:
+        dg, dw = flow_rhs(problem, *unpack(z), c)
+        return np.concatenate([dg, dw.ravel()])
+
+    def losses(z: np.ndarray) -> np.ndarray:
+        gg, ww = unpack(z)
+        r = gg[:, None] * (ww @ A.T) - y
+        return 0.5 * np.sum(r * r, axis=1)
+
+    def reached(_t: float, z: np.ndarray) -> float:
+        return float(np.max(losses(z)) - tol)
+
+    def rests(_t: float, z: np.ndarray) -> float:
+        return float(np.linalg.norm(rhs(_t, z)) - stall)
+
+    reached.terminal = True
+    rests.terminal = True
+    if t_eval is not None:
+        t_eval = np.asarray(t_eval, dtype=float)
+        t_eval = t_eval[t_eval <= t_max]
+    z0 = np.concatenate([g, w.ravel()])
+    if reached(0.0, z0) <= 0:
+        sol_t, sol_z, status_events = np.array([0.0]), z0[:, None], (True, False)
+    else:
+        sol = solve_ivp(rhs, (0.0, t_max), z0, method="DOP853", rtol=rtol, atol=atol,
+                        t_eval=t_eval, events=[reached, rests])
+        if sol.status == -1:
+            raise RuntimeError(f"the WN flow integration failed: {sol.message}")
+        sol_t, sol_z = sol.t, sol.y
+        hit = [len(e) > 0 for e in sol.t_events]
+        if t_eval is not None and (hit[0] or hit[1]):
+            t_end = sol.t_events[0][0] if hit[0] else sol.t_events[1][0]
+            sol_t = np.append(sol_t, t_end)
+            sol_z = np.concatenate([sol_z, sol.y_events[0 if hit[0] else 1][0][:, None]], axis=1)
+        status_events = (hit[0], hit[1] and not hit[0])
+    gs = sol_z[:B].T  # (T, B)
+    ws = sol_z[B:].T.reshape(-1, B, d)
+    ws = ws / np.linalg.norm(ws, axis=2, keepdims=True)
+    xs = gs[:, :, None] * ws
+    r = xs @ A.T - y
+    loss = 0.5 * np.sum(r * r, axis=2)
+    converged = bool(status_events[0] or np.all(loss[-1] <= tol))
+    if not batched:
+        gs, ws, xs, loss = gs[:, 0], ws[:, 0], xs[:, 0], loss[:, 0]
+    return FlowResult(t=sol_t, g=gs, w=ws, x=xs, loss=loss, converged=converged,
+                      stalled=bool(status_events[1] and not converged))
