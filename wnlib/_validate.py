@@ -20,9 +20,17 @@ def as_finite_array(value, name: str, ndim: tuple[int, ...]) -> np.ndarray:
         The allowed numbers of dimensions.
     """
     try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as exc:
+        raw = np.asarray(value)
+    except (TypeError, ValueError) as exc:  # e.g. a ragged nested list
         raise TypeError(f"{name} must be a numeric array, got {type(value).__name__}") from exc
+    if raw.dtype.kind == "c":  # a cast to float would silently drop the imaginary part
+        raise TypeError(f"{name} must be real, got a complex array")
+    try:
+        arr = raw.astype(float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"{name} must be a numeric array, got {type(value).__name__} of dtype {raw.dtype}"
+        ) from exc
     if arr.ndim not in ndim:
         allowed = " or ".join(f"{k}-D" for k in ndim)
         raise ValueError(f"{name} must be {allowed}, got shape {arr.shape}")
@@ -60,7 +68,10 @@ def as_scale(g, name: str, batch: int | None) -> np.ndarray:
 
 def check_step(value, name: str, *, allow_zero: bool) -> np.ndarray:
     """Check a step size (number or array): finite, positive (or non-negative if allowed)."""
-    arr = np.asarray(value, dtype=float)
+    raw = np.asarray(value)
+    if raw.dtype.kind not in "iuf":  # bools, complex numbers, strings are not step sizes
+        raise TypeError(f"step size {name} must be a real number, got {value!r}")
+    arr = raw.astype(float)
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"step size {name} is not finite ({value!r})")
     if allow_zero:

@@ -141,14 +141,21 @@ def _schedule(value: Schedule, name: str, *, allow_zero: bool):
     if callable(value):
 
         def f(t: int, g: np.ndarray) -> np.ndarray:
-            step = np.broadcast_to(np.asarray(value(t, g), dtype=float), g.shape)
+            where = f"(schedule {name} at iteration t={t})"
+            try:
+                step = np.broadcast_to(np.asarray(value(t, g), dtype=float), g.shape)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(
+                    f"step size {name} must return a number or an array of shape {g.shape}: "
+                    f"{exc} {where}"
+                ) from None
             try:
                 return check_step(step, name, allow_zero=allow_zero)
             except ValueError as exc:
-                raise ValueError(f"{exc} (schedule {name} at iteration t={t})") from None
+                raise ValueError(f"{exc} {where}") from None
 
         return f
-    if not is_number(value) and np.ndim(value) != 0:
+    if not is_number(value) and (isinstance(value, bool | np.bool_) or np.ndim(value) != 0):
         raise TypeError(f"step size {name} must be a number or a callable(t, g), got {value!r}")
     const = float(check_step(value, name, allow_zero=allow_zero))
     return lambda t, g: np.full(g.shape, const)
@@ -157,10 +164,11 @@ def _schedule(value: Schedule, name: str, *, allow_zero: bool):
 def _check_run_args(tol: float, max_iter: int, record_every: int) -> None:
     if not (is_number(tol) and np.isfinite(tol) and tol >= 0):
         raise ValueError(f"tol must be a finite number >= 0, got {tol!r}")
-    if int(max_iter) != max_iter or max_iter < 0:
-        raise ValueError(f"max_iter must be a non-negative integer, got {max_iter!r}")
-    if int(record_every) != record_every or record_every < 1:
-        raise ValueError(f"record_every must be a positive integer, got {record_every!r}")
+    for name, value, low in [("max_iter", max_iter, 0), ("record_every", record_every, 1)]:
+        whole = is_number(value) and np.isfinite(value) and int(value) == value  # 1e5 is fine
+        if not whole or value < low:
+            kind = "non-negative" if low == 0 else "positive"
+            raise ValueError(f"{name} must be a {kind} integer, got {value!r}")
 
 
 def _run(
@@ -189,8 +197,13 @@ def _run(
         r = x @ A.T - y
         return 0.5 * np.einsum("bi,bi->b", r, r)
 
-    x, g, w_norm = observe(state)
-    loss = measure(x)
+    with np.errstate(over="ignore", invalid="ignore"):
+        x, g, w_norm = observe(state)
+        loss = measure(x)
+    if not np.all(np.isfinite(loss)):
+        raise ValueError(
+            "the initial loss ½‖Ax0 − y‖² is not finite (the start is too large to compute with)"
+        )
     B = x.shape[0]
     limit = EXPLODE_FACTOR * (loss + yy)
     active = loss > tol
@@ -216,12 +229,13 @@ def _run(
 
     record(0)
     k = 0
-    for t in range(max_iter):
+    for t in range(int(max_iter)):
         if not active.any():
             break
-        new = update(t, state)
-        x_new, g_new, w_norm_new = observe(new)
-        with np.errstate(over="ignore", invalid="ignore"):
+        # Overflow in a diverging member is expected here: it is caught just below and reported.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            new = update(t, state)
+            x_new, g_new, w_norm_new = observe(new)
             loss_new = measure(x_new)
         bad = active & ~(np.isfinite(loss_new) & (loss_new <= limit))
         for key in new:
@@ -365,7 +379,7 @@ def wn(
     problem : Problem
     g0 : float or array_like (B,)
     w0 : array_like, shape (d,) or (B, d)
-        Initial direction, any non-zero length (normalized first, as the paper assumes ``‖w0‖ = 1``).
+        Initial direction, any non-zero length (normalized first, as the paper takes ``‖w0‖ = 1``).
     eta, gamma : float or callable(t, g)
         Steps for ``w`` (``η > 0``) and ``g`` (``γ ≥ 0``; ``γ = 0`` holds the scale fixed).
     tol, max_iter, record_every, record_x

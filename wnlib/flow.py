@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from ._validate import as_scale, check_step, as_direction
+from ._validate import as_direction, as_finite_array, as_scale, check_step
 from .problem import Problem
 
 
@@ -100,10 +100,13 @@ def wn_flow(
     t_max : float
         Integrate at most until this time.
     tol : float
-        Stop once every member has ``½‖Ax − y‖² ≤ tol``. The default makes the end point agree
-        with the exact limit (7) to about 1e-7.
+        Stop once every member has ``½‖Ax − y‖² ≤ tol`` (``tol ≥ 0``; the reported end loss is
+        then ``≤ tol``). The default makes the end point agree with the exact limit (7) to about
+        1e-7.
     t_eval : array_like, optional
-        Times at which to report the path (the stop time is appended); default: the solver's steps.
+        Times at which to report the path; default: the solver's steps. The stop time (``t_max``,
+        or the time the loss reached ``tol`` or the flow came to rest) is always the last entry,
+        so ``x[-1]`` is the final state either way.
     rtol, atol : float
         Solver tolerances.
     stall : float
@@ -119,6 +122,8 @@ def wn_flow(
         raise ValueError("g0 has several entries but w0 is a single direction; pass w0 as (B, d)")
     c = float(check_step(c, "c", allow_zero=True))
     t_max = float(check_step(t_max, "t_max", allow_zero=False))
+    tol = float(check_step(tol, "tol", allow_zero=True))
+    stall = float(check_step(stall, "stall", allow_zero=True))
     B, d = w.shape
     A, y = problem.A, problem.y
 
@@ -131,11 +136,16 @@ def wn_flow(
 
     def losses(z: np.ndarray) -> np.ndarray:
         gg, ww = unpack(z)
+        # on the sphere, as in rhs and in the reported path (a drift of ‖w‖ by 1e-12 would move
+        # a 1e-16 loss by 1e-4 relative and make the reported end loss exceed tol)
+        ww = ww / np.linalg.norm(ww, axis=1, keepdims=True)
         r = gg[:, None] * (ww @ A.T) - y
         return 0.5 * np.sum(r * r, axis=1)
 
     def reached(_t: float, z: np.ndarray) -> float:
-        return float(np.max(losses(z)) - tol)
+        # aim a hair below tol: the located event is only accurate to the root finder's
+        # tolerance, and the reported end point must satisfy loss <= tol
+        return float(np.max(losses(z)) - tol * (1 - 1e-6))
 
     def rests(_t: float, z: np.ndarray) -> float:
         return float(np.linalg.norm(rhs(_t, z)) - stall)
@@ -143,11 +153,23 @@ def wn_flow(
     reached.terminal = True
     rests.terminal = True
     if t_eval is not None:
-        t_eval = np.asarray(t_eval, dtype=float)
-        t_eval = t_eval[t_eval <= t_max]
+        t_eval = as_finite_array(t_eval, "t_eval", (0, 1)).ravel()
+        if np.any(t_eval < 0):
+            raise ValueError("t_eval must contain times >= 0")
+        # Sorted, within [0, t_max], and ending at t_max: if no event stops the integration
+        # earlier, the last reported point is the final state (solve_ivp reports t_eval only).
+        t_eval = np.union1d(t_eval[t_eval <= t_max], [t_max])
     z0 = np.concatenate([g, w.ravel()])
+    with np.errstate(over="ignore", invalid="ignore"):
+        finite = np.all(np.isfinite(losses(z0)))
+    if not finite:
+        raise ValueError(
+            "the initial loss ½‖Ag0w0 − y‖² is not finite (the start is too large to compute with)"
+        )
     if reached(0.0, z0) <= 0:
         sol_t, sol_z, status_events = np.array([0.0]), z0[:, None], (True, False)
+    elif rests(0.0, z0) <= 0:  # already at rest: solve_ivp would not see the event (no crossing)
+        sol_t, sol_z, status_events = np.array([0.0]), z0[:, None], (False, True)
     else:
         sol = solve_ivp(rhs, (0.0, t_max), z0, method="DOP853", rtol=rtol, atol=atol,
                         t_eval=t_eval, events=[reached, rests])

@@ -8,6 +8,7 @@ of A) and ``z⊥`` (with ``A z⊥ = 0``).
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,11 +56,14 @@ class Problem:
         A = as_finite_array(self.A, "A", (2,))
         y = as_finite_array(self.y, "y", (1,))
         m, d = A.shape
+        if m == 0:
+            raise ValueError(f"A has no rows (shape {A.shape}): the problem needs m >= 1 equations")
         if y.shape[0] != m:
             raise ValueError(f"A has {m} rows but y has {y.shape[0]} entries (shape mismatch)")
         if m >= d:
             raise ValueError(
-                f"the problem is not overparametrized: m={m} >= d={d} (need fewer rows than columns)"
+                f"the problem is not overparametrized: m={m} >= d={d} "
+                "(need fewer rows than columns)"
             )
         # Row space basis from the SVD; rank check on the singular values.
         _, s, vt = np.linalg.svd(A, full_matrices=False)
@@ -138,7 +142,10 @@ def make_problem(m: int, d: int, *, kind: str = "gaussian", seed: int = 0) -> Pr
     -----
     ``y = A x_true`` with ``x_true ~ N(0, I_d)`` drawn from the same generator.
     """
-    if not (isinstance(m, int) and isinstance(d, int)) or m < 1:
+    if not all(isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in (m, d)):
+        raise TypeError(f"m and d must be integers, got m={m!r}, d={d!r}")
+    m, d = int(m), int(d)
+    if m < 1:
         raise ValueError(f"m and d must be positive integers, got m={m!r}, d={d!r}")
     if m >= d:
         raise ValueError(f"m={m} >= d={d}: the problem must be overparametrized (m < d)")

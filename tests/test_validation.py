@@ -1,0 +1,296 @@
+"""Bad inputs raise ValueError/TypeError naming the problem; the valid edge cases (γ = 0, c = 0)
+are accepted."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from wnlib import Problem, gd, make_problem, rpgd, two_stage, wn, wn_flow
+from wnlib import theory as th
+
+M, D = 3, 7
+
+
+@pytest.fixture(scope="module")
+def problem():
+    return make_problem(M, D, seed=1)
+
+
+@pytest.fixture(scope="module")
+def w0():
+    return np.random.default_rng(2).standard_normal(D)
+
+
+def _runs(problem, w0):
+    """The four entry points taking (g0, w0) or x0, as (name, call(g0, w0, **kw))."""
+    return [
+        ("wn", lambda g, w, **kw: wn(problem, g, w, **{"eta": 0.1, "gamma": 0.1, **kw})),
+        ("rpgd", lambda g, w, **kw: rpgd(problem, g, w, **{"eta": 0.1, "gamma": 0.1, **kw})),
+        ("wn_flow", lambda g, w, **kw: wn_flow(problem, g, w, **{"c": 1.0, "t_max": 1.0, **kw})),
+    ]
+
+
+# --------------------------------------------------------------------------- Problem
+
+
+def test_problem_shape_checks():
+    rng = np.random.default_rng(0)
+    A = rng.standard_normal((3, 6))
+    with pytest.raises(ValueError, match=r"A has 3 rows but y has 4 entries \(shape mismatch\)"):
+        Problem(A, np.ones(4))
+    with pytest.raises(ValueError, match="not overparametrized: m=6 >= d=6"):
+        Problem(rng.standard_normal((6, 6)), np.ones(6))
+    with pytest.raises(ValueError, match="not overparametrized: m=6 >= d=3"):
+        Problem(A.T, np.ones(6))
+    with pytest.raises(ValueError, match="A must be 2-D"):
+        Problem(np.ones(6), np.ones(3))
+    with pytest.raises(ValueError, match="y must be 1-D"):
+        Problem(A, np.ones((3, 1)))
+    with pytest.raises(ValueError, match="A has no rows"):
+        Problem(np.zeros((0, 4)), np.zeros(0))
+
+
+def test_problem_rank_deficient():
+    rng = np.random.default_rng(0)
+    A = rng.standard_normal((3, 6))
+    A[2] = 2 * A[0] - A[1]  # rank 2
+    with pytest.raises(ValueError, match=r"rank-deficient \(rank < m=3"):
+        Problem(A, np.ones(3))
+    with pytest.raises(ValueError, match="rank-deficient"):
+        Problem(np.zeros((2, 5)), np.ones(2))
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_problem_non_finite(bad):
+    rng = np.random.default_rng(0)
+    A, y = rng.standard_normal((3, 6)), np.ones(3)
+    A_bad = A.copy()
+    A_bad[1, 2] = bad
+    y_bad = y.copy()
+    y_bad[0] = bad
+    with pytest.raises(ValueError, match="A contains NaN or inf"):
+        Problem(A_bad, y)
+    with pytest.raises(ValueError, match="y contains NaN or inf"):
+        Problem(A, y_bad)
+
+
+def test_problem_type_and_zero_target():
+    rng = np.random.default_rng(0)
+    A = rng.standard_normal((3, 6))
+    with pytest.raises(ValueError, match="y is zero"):
+        Problem(A, np.zeros(3))
+    with pytest.raises(TypeError, match="A must be real"):
+        Problem(A + 1j, np.ones(3))
+    with pytest.raises(TypeError, match="y must be a numeric array"):
+        Problem(A, ["a", "b", "c"])
+    with pytest.raises(TypeError, match="A must be a numeric array"):
+        Problem([[1.0, 2.0], [3.0]], np.ones(2))
+
+
+def test_make_problem_arguments():
+    with pytest.raises(ValueError, match="m=5 >= d=5"):
+        make_problem(5, 5)
+    with pytest.raises(ValueError, match="kind must be 'gaussian' or 'orthogonal'"):
+        make_problem(2, 5, kind="uniform")
+    with pytest.raises(ValueError, match="positive integers"):
+        make_problem(0, 5)
+    with pytest.raises(TypeError, match="must be integers"):
+        make_problem(2.5, 5)
+    assert make_problem(np.int64(2), np.int64(5)).d == 5  # numpy integers are integers
+
+
+def test_split_and_loss_shapes(problem):
+    with pytest.raises(ValueError, match=f"z must have length d={D}"):
+        problem.split(np.ones(D + 1))
+    with pytest.raises(ValueError, match=f"x must have length d={D}"):
+        problem.loss(np.ones((2, D - 1)))
+    with pytest.raises(ValueError, match="z contains NaN or inf"):
+        problem.split(np.full(D, np.nan))
+    with pytest.raises(ValueError, match="x must be 1-D or 2-D"):
+        problem.loss(np.ones((1, 1, D)))
+
+
+# --------------------------------------------------------------------------- starts
+
+
+def test_start_shapes(problem, w0):
+    with pytest.raises(ValueError, match=f"x0 must have length d={D}"):
+        gd(problem, np.ones(D + 2), eta=0.1)
+    with pytest.raises(ValueError, match="x0 must be 1-D or 2-D"):
+        gd(problem, np.ones((1, 2, D)), eta=0.1)
+    for name, run in _runs(problem, w0):
+        assert name in ("wn", "rpgd", "wn_flow")
+        with pytest.raises(ValueError, match=f"w0 must have length d={D}"):
+            run(1.0, np.ones(D - 1))
+        with pytest.raises(ValueError, match="g0 has 3 entries but the batch has 2 directions"):
+            run(np.ones(3), np.ones((2, D)))
+        with pytest.raises(ValueError, match="g0 has 2 entries but the batch has 1 directions"):
+            run(np.ones(2), w0)
+        with pytest.raises(ValueError, match="g0 must be 0-D or 1-D"):
+            run(np.ones((2, 1)), np.ones((2, D)))
+        with pytest.raises(ValueError, match="zero direction"):
+            run(1.0, np.zeros(D))
+        with pytest.raises(ValueError, match="zero direction"), warnings.catch_warnings():
+            warnings.simplefilter("error")  # no division warning on the way
+            run(np.ones(2), np.vstack([w0, np.zeros(D)]))
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_start_non_finite(problem, w0, bad):
+    x0 = w0.copy()
+    x0[3] = bad
+    with pytest.raises(ValueError, match="x0 contains NaN or inf"):
+        gd(problem, x0, eta=0.1)
+    for _, run in _runs(problem, w0):
+        with pytest.raises(ValueError, match="w0 contains NaN or inf"):
+            run(1.0, x0)
+        with pytest.raises(ValueError, match="g0 contains NaN or inf"):
+            run(bad, w0)
+        with pytest.raises(ValueError, match="g0 contains NaN or inf"):
+            run(np.array([1.0, bad]), np.vstack([w0, w0]))
+
+
+def test_start_too_large_to_compute(problem, w0):
+    with pytest.raises(ValueError, match="initial loss .* is not finite"):
+        gd(problem, 1e300 * w0, eta=0.1)
+    with pytest.raises(ValueError, match="initial loss .* is not finite"):
+        wn(problem, 1e300, w0, eta=0.1, gamma=0.1)
+    with pytest.raises(ValueError, match="initial loss .* is not finite"):
+        wn_flow(problem, 1e300, w0, c=1.0)
+
+
+# --------------------------------------------------------------------------- steps
+
+
+@pytest.mark.parametrize("algo", ["gd", "wn", "rpgd"])
+def test_bad_constant_steps(problem, w0, algo):
+    def run(**kw):
+        if algo == "gd":
+            kw.pop("gamma", None)
+            return gd(problem, w0, **kw)
+        return (wn if algo == "wn" else rpgd)(problem, 1.0, w0, **{"gamma": 0.1, **kw})
+
+    for eta in (0.0, -0.1):
+        with pytest.raises(ValueError, match=r"step size eta must be > 0"):
+            run(eta=eta)
+    for eta in (np.nan, np.inf):
+        with pytest.raises(ValueError, match="step size eta is not finite"):
+            run(eta=eta)
+    with pytest.raises(TypeError, match="step size eta must be a real number"):
+        run(eta="0.1")
+    with pytest.raises(TypeError, match="step size eta must be a number or a callable"):
+        run(eta=[0.1, 0.2])
+    with pytest.raises(TypeError, match="step size eta must be a number or a callable"):
+        run(eta=True)
+    if algo != "gd":
+        with pytest.raises(ValueError, match=r"step size gamma must be >= 0"):
+            run(eta=0.1, gamma=-1e-3)
+        with pytest.raises(ValueError, match="step size gamma is not finite"):
+            run(eta=0.1, gamma=np.nan)
+
+
+@pytest.mark.parametrize("algo", [wn, rpgd])
+def test_schedule_returning_a_bad_value_mid_run(problem, w0, algo):
+    eta = lambda t, g: 0.1 if t < 5 else np.nan  # noqa: E731
+    with pytest.raises(ValueError, match=r"step size eta is not finite.*schedule eta at iteration "
+                                         r"t=5"):
+        algo(problem, 1.0, w0, eta=eta, gamma=0.1, tol=0, max_iter=10)
+    gamma = lambda t, g: 0.1 if t < 3 else -0.5  # noqa: E731
+    with pytest.raises(ValueError, match=r"gamma must be >= 0.*schedule gamma at iteration t=3"):
+        algo(problem, 1.0, w0, eta=0.1, gamma=gamma, tol=0, max_iter=10)
+    zero = lambda t, g: 0.1 if t < 2 else 0.0  # noqa: E731
+    with pytest.raises(ValueError, match=r"eta must be > 0.*iteration t=2"):
+        algo(problem, 1.0, w0, eta=zero, gamma=0.1, tol=0, max_iter=10)
+    shape = lambda t, g: np.ones(7)  # noqa: E731
+    with pytest.raises(ValueError, match=r"must return a number or an array of shape \(2,\)"):
+        algo(problem, np.ones(2), np.vstack([w0, w0]), eta=shape, gamma=0.1, max_iter=10)
+    # the inverse-square schedule at g = 0 is infinite: refused, not run with inf
+    with pytest.raises(ValueError, match=r"eta is not finite.*t=0"):
+        algo(problem, 0.0, w0, eta=lambda t, g: 1 / g**2, gamma=0.1, max_iter=3)
+
+
+def test_gd_schedule_mid_run(problem, w0):
+    with pytest.raises(ValueError, match=r"eta must be > 0.*schedule eta at iteration t=4"):
+        gd(problem, w0, eta=lambda t, g: 0.5 if t < 4 else -1.0, tol=0, max_iter=10)
+
+
+def test_two_stage_arguments():
+    with pytest.raises(ValueError, match="step size first must be >= 0"):
+        two_stage(-0.1, 0.2, 5)
+    with pytest.raises(ValueError, match="T1 must be a non-negative integer"):
+        two_stage(0.1, 0.2, 2.5)
+    s = two_stage(0.1, 0.2, 3)
+    assert [s(t, np.ones(1)) for t in range(6)] == [0.1] * 4 + [0.2] * 2
+
+
+@pytest.mark.parametrize("algo", ["gd", "wn", "rpgd"])
+def test_run_arguments(problem, w0, algo):
+    def run(**kw):
+        if algo == "gd":
+            return gd(problem, w0, eta=0.1, **kw)
+        return (wn if algo == "wn" else rpgd)(problem, 1.0, w0, eta=0.1, gamma=0.1, **kw)
+
+    for tol in (-1e-3, np.nan, np.inf):
+        with pytest.raises(ValueError, match="tol must be a finite number >= 0"):
+            run(tol=tol)
+    for max_iter in (-1, 2.5, np.inf, None):
+        with pytest.raises(ValueError, match="max_iter must be a non-negative integer"):
+            run(max_iter=max_iter)
+    with pytest.raises(ValueError, match="record_every must be a positive integer"):
+        run(record_every=0)
+    assert run(max_iter=3.0, tol=0).n_iter == 3  # a whole float is fine
+
+
+def test_flow_arguments(problem, w0):
+    with pytest.raises(ValueError, match="step size c must be >= 0"):
+        wn_flow(problem, 1.0, w0, c=-0.5)
+    with pytest.raises(ValueError, match="step size c is not finite"):
+        wn_flow(problem, 1.0, w0, c=np.inf)
+    with pytest.raises(ValueError, match="t_max must be > 0"):
+        wn_flow(problem, 1.0, w0, c=1.0, t_max=0.0)
+    with pytest.raises(ValueError, match="tol must be >= 0"):
+        wn_flow(problem, 1.0, w0, c=1.0, tol=-1.0)
+    with pytest.raises(ValueError, match="t_eval contains NaN or inf"):
+        wn_flow(problem, 1.0, w0, c=1.0, t_eval=[0.0, np.nan])
+    with pytest.raises(ValueError, match="t_eval must contain times >= 0"):
+        wn_flow(problem, 1.0, w0, c=1.0, t_eval=[-1.0, 1.0])
+
+
+def test_theory_arguments(problem, w0):
+    with pytest.raises(ValueError, match="x0 contains NaN or inf"):
+        th.gd_limit(problem, np.full(D, np.nan))
+    with pytest.raises(ValueError, match="w must have length d"):
+        th.invariant(problem, 1.0, np.ones(D + 1), 1.0)
+    with pytest.raises(ValueError, match="zero direction"):
+        th.flow_limit(problem, 1.0, np.zeros(D), 1.0)
+    with pytest.raises(ValueError, match="c must be > 0"):
+        th.flow_limit(problem, 1.0, w0, 0.0)
+
+
+# --------------------------------------------------------------------------- valid edge cases
+
+
+def test_gamma_zero_and_c_zero_are_valid(problem, w0):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for algo in (wn, rpgd):
+            res = algo(problem, 0.8, w0, eta=0.2, gamma=0.0, max_iter=50)
+            assert res.g == 0.8 and np.all(res.history.g == 0.8)
+            res = algo(problem, 0.8, w0, eta=0.2, gamma=two_stage(0.0, 0.1, 10), tol=0,
+                       max_iter=20)
+            assert np.all(res.history.g[:11] == 0.8) and res.history.g[12] != 0.8
+        f = wn_flow(problem, 0.8, w0, c=0.0, t_max=5.0)
+        assert np.all(f.g == 0.8)
+
+
+def test_direction_of_any_length_is_normalized(problem, w0):
+    for algo in (wn, rpgd):
+        a = algo(problem, 0.9, w0, eta=0.2, gamma=0.1, tol=0, max_iter=5)
+        b = algo(problem, 0.9, 123.0 * w0, eta=0.2, gamma=0.1, tol=0, max_iter=5)
+        np.testing.assert_allclose(a.x, b.x, rtol=1e-12)
+    fa = wn_flow(problem, 0.9, w0, c=1.0, t_max=2.0)
+    fb = wn_flow(problem, 0.9, 1e-3 * w0, c=1.0, t_max=2.0)
+    np.testing.assert_allclose(fa.x[-1], fb.x[-1], atol=1e-10)
