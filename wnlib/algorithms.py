@@ -191,6 +191,7 @@ def _run(
     """
     _check_run_args(tol, max_iter, record_every)
     A, y = problem.A, problem.y
+    V = problem._row_basis
     yy = 0.5 * float(y @ y)
 
     def measure(x: np.ndarray) -> np.ndarray:
@@ -212,7 +213,7 @@ def _run(
     rows: list[tuple] = []
 
     def record(k: int) -> None:
-        _, x_perp = problem.split(x)
+        x_perp = x - (x @ V.T) @ V  # Definition 1.1, without re-validating x every step
         xp = np.linalg.norm(x_perp, axis=1)
         xn = np.linalg.norm(x, axis=1)
         if method == "gd":
