@@ -1,0 +1,171 @@
+"""Closed forms of Section 3 for a general data matrix: Proposition 3.3 and the two-phase recipe.
+
+Setting of Proposition 3.3: ``A`` full row rank, scaled so that ``λ_max(AAᵀ) = 1``; the scale is
+held fixed at ``g = g0`` and rPGD (Algorithm 2, ``γ = 0``) updates the direction only::
+
+    v_t = w_t − η ∇_w f(w_t, g0) = w_t + η g0 Aᵀ(y − g0 A w_t),    w_{t+1} = v_t/‖v_t‖.
+
+The paper does not state ``η``; with ``η = 1/g0²`` (``1/(g0² λ_max)`` in general, the inverse
+Lipschitz constant of ``∇_w f``) and ``Aᵀy = AᵀA x*``::
+
+    v_t = (I − AᵀA) w_t + AᵀA x*/g0,     v⊥_t = w⊥_t,
+
+so ``w⊥_{t+1} = w⊥_t/‖v_t‖`` (the direction of ``w⊥`` never changes) and, because the eigenvalues of
+``AᵀA`` on the row space lie in ``[λ_min, 1]`` and ``‖w∥_t‖ ≤ 1``::
+
+    ‖v_t‖ ≥ ‖v∥_t‖ ≥ λ_min g*/g0 − (1 − λ_min) ≥ (2 + δ) − 1 + λ_min = 1 + δ + λ_min
+
+whenever ``g0 ≤ g* λ_min/(2 + δ)``. Hence ``‖w⊥_t‖ ≤ ‖w⊥_0‖ (1 + δ + λ_min)^(−t)``, and
+``‖w⊥_T‖ ≤ ε`` for ``T ≥ log(‖w⊥_0‖/ε)/log(1 + δ)`` (the proposition's ``T1``; ``λ_min`` makes it a
+little sharper). Every function here is a formula, not a simulation: ``tests/test_general.py``
+compares them with runs of :func:`wnlib.rpgd` and :func:`wnlib.recipes.two_phase`.
+
+For an ``A`` that is not scaled, every statement holds with ``λ_min`` replaced by
+``λ_min/λ_max`` and ``η = 1/(g0² λ_max)``; the functions below use that scale-free form, which is
+the paper's when ``λ_max = 1``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._validate import as_finite_array, check_step
+from ..problem import Problem
+from .flow import fixed_scale_limit
+
+
+def _delta(delta) -> np.ndarray | float:
+    arr = as_finite_array(delta, "delta", (0, 1))
+    if np.any(arr <= -2):
+        raise ValueError(f"delta must be > -2 (the bound divides by 2 + delta), got {delta!r}")
+    return float(arr) if arr.ndim == 0 else arr
+
+
+def _scale(g0, name: str = "g0") -> np.ndarray | float:
+    arr = as_finite_array(g0, name, (0, 1))
+    if np.any(arr == 0):
+        raise ValueError(f"{name} must be non-zero (with g = 0 nothing moves)")
+    return float(arr) if arr.ndim == 0 else arr
+
+
+def admissible_g0(problem: Problem, delta):
+    """Largest fixed scale allowed by Proposition 3.3: ``g* λ_min / (2 + δ)``.
+
+    In scale-free form ``g* (λ_min/λ_max) / (2 + δ)``, which is the paper's when
+    ``λ_max(AAᵀ) = 1``. The eigenvalue spread enters through ``λ_min/λ_max = 1/κ``: the admissible
+    scale is ``g*/((2 + δ) κ)``.
+
+    Parameters
+    ----------
+    problem : Problem
+    delta : float or array_like
+        ``δ > 0`` in the proposition (any ``δ > −2`` is accepted, to draw past the bound).
+
+    Returns
+    -------
+    float or ndarray
+    """
+    delta = _delta(delta)
+    return problem.g_star * (problem.lam_min / problem.lam_max) / (2 + delta)
+
+
+def certified_delta(problem: Problem, g0):
+    """The ``δ`` a fixed scale certifies in Proposition 3.3: ``g* λ_min/(λ_max |g0|) − 2``.
+
+    ``g0`` satisfies the proposition's condition for some ``δ > 0`` exactly when this number is
+    positive; it is the inverse of :func:`admissible_g0`.
+
+    Parameters
+    ----------
+    problem : Problem
+    g0 : float or array_like
+    """
+    g0 = _scale(g0)
+    return problem.g_star * problem.lam_min / (problem.lam_max * np.abs(g0)) - 2
+
+
+def step_norm_lower_bound(problem: Problem, delta):
+    """Lower bound on ``‖v_t‖`` along rPGD with fixed ``g0 ≤ g*λ_min/(2+δ)`` and ``η = 1/g0²``.
+
+    Proof of Proposition 3.3 (Appendix E.3) with our step: ``‖v_t‖ ≥ 1 + δ + λ_min/λ_max``
+    (``1 + δ + λ_min`` when ``λ_max = 1``, as FORMULAS.md states). The proposition only uses
+    ``‖v_t‖ ≥ 1 + δ``. Because ``‖v_t‖ ≥ 1``, normalizing ``v_t`` is the same as projecting it on
+    the unit *ball*: rPGD is then projected gradient descent on a convex problem.
+
+    Parameters
+    ----------
+    problem : Problem
+    delta : float or array_like
+    """
+    delta = _delta(delta)
+    return 1 + delta + problem.lam_min / problem.lam_max
+
+
+def iteration_bound(w_perp0_norm, eps, delta):
+    """Iterations after which ``‖w⊥_T‖ ≤ ε``, Proposition 3.3: ``T1 = log(‖w⊥_0‖/ε)/log(1 + δ)``.
+
+    Returned as a real number (run ``ceil`` of it); ``0`` when ``‖w⊥_0‖ ≤ ε`` already.
+
+    Parameters
+    ----------
+    w_perp0_norm : float or array_like
+        ``‖w⊥_0‖`` of the unit initial direction (in ``[0, 1]``).
+    eps : float
+        Target ``ε > 0``.
+    delta : float or array_like
+        ``δ > 0``.
+    """
+    wp = as_finite_array(w_perp0_norm, "w_perp0_norm", (0, 1))
+    eps = float(check_step(eps, "eps", allow_zero=False))
+    delta = as_finite_array(delta, "delta", (0, 1))
+    if np.any(delta <= 0):
+        raise ValueError(f"delta must be > 0 in the iteration bound, got {delta!r}")
+    with np.errstate(divide="ignore"):
+        out = np.maximum(np.log(wp / eps), 0.0) / np.log1p(delta)
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def final_distance_bound(g0, eps):
+    """Distance to ``x*`` after the two-phase recipe: ``‖x̂ − x*‖ ≤ |g0| ε``.
+
+    Phase 1 ends with ``‖w⊥_T‖ ≤ ε``; plain GD from ``x = g0 w_T`` keeps ``x⊥ = g0 w⊥_T`` and
+    converges to ``x* + g0 w⊥_T`` (GD's limit, Section 1), so the distance is exactly
+    ``|g0| ‖w⊥_T‖ ≤ |g0| ε`` (Section 3, after Proposition 3.3).
+
+    Parameters
+    ----------
+    g0 : float or array_like
+    eps : float
+    """
+    g0 = as_finite_array(g0, "g0", (0, 1))
+    eps = float(check_step(eps, "eps", allow_zero=False))
+    out = np.abs(g0) * eps
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def asymptotic_rate(problem: Problem, g0):
+    """Factor by which ``‖w⊥_t‖`` shrinks per step near the end of fixed-scale rPGD (``η = 1/g0²``).
+
+    For ``|g0| < g*`` the direction converges to the row-space solution ``w∞`` of the secular
+    equation of Theorem 2.6 Part II, ``g0 Aᵀ(y − g0 A w∞) = μ w∞`` with ``μ > 0``
+    (:func:`wnlib.theory.fixed_scale_limit`). There ``v = (1 + ημ) w∞``, so
+    ``‖w⊥_{t+1}‖/‖w⊥_t‖ → 1/(1 + μ/(g0² λ_max))``; this returns ``1 + μ/(g0² λ_max)``. It tends to
+    ``1`` as ``|g0| → g*`` (phase 1 slows down without bound) and is ``1`` for ``|g0| ≥ g*`` (then
+    zero loss is reachable on the sphere and ``w⊥`` stops shrinking). This is our addition to the
+    paper: it measures how conservative the condition of Proposition 3.3 is.
+
+    Parameters
+    ----------
+    problem : Problem
+    g0 : float or array_like
+    """
+    g0 = _scale(g0)
+    g = np.atleast_1d(np.abs(np.asarray(g0, dtype=float)))
+    out = np.ones_like(g)
+    below = g < problem.g_star
+    if below.any():
+        w_inf = fixed_scale_limit(problem, g[below], np.tile(problem.w_star, (int(below.sum()), 1)))
+        r = problem.y - g[below, None] * (w_inf @ problem.A.T)
+        mu = g[below] * np.einsum("bi,bi->b", w_inf, r @ problem.A)
+        out[below] = 1 + mu / (g[below] ** 2 * problem.lam_max)
+    return float(out[0]) if np.ndim(g0) == 0 else out
