@@ -27,13 +27,15 @@ def _gw(problem: Problem, g, w) -> tuple[np.ndarray, np.ndarray, bool]:
 def _out(a: np.ndarray, batched: bool):
     if batched:
         return a
-    return float(a[0]) if np.ndim(a[0]) == 0 else a[0]
+    return a[0].item() if np.ndim(a[0]) == 0 else a[0]  # .item(): float stays float, bool bool
 
 
 def _positive_c(c) -> float:
     c = float(check_step(c, "c", allow_zero=True))
     if c == 0:
-        raise ValueError("c must be > 0 here (with c = 0 the scale is fixed: see fixed_scale_limit)")
+        raise ValueError(
+            "c must be > 0 here (with c = 0 the scale is fixed: see fixed_scale_limit)"
+        )
     return c
 
 
@@ -141,8 +143,11 @@ def flow_g_inf(problem: Problem, g0, w0, c: float):
     ``s = g_∞²`` is the unique root, on ``s ≥ max(0, g0² + c·log‖w⊥(0)‖²)``, of
     ``s · (1 − ‖w⊥(0)‖² exp((g0² − s)/c)) = g*²``: the limit has ``x∥ = x*`` and, by the
     invariant (Lemma 2.5), ``‖x⊥‖ = g_∞ ‖w⊥(0)‖ exp((g0² − g_∞²)/(2c))``, while
-    ``‖x‖² = g_∞²``. The sign is that of ``g0`` (``g`` keeps its sign on starts with
-    ``‖y‖² > ‖Ag0w0 − y‖²``).
+    ``‖x‖² = g_∞²``. On that branch ``φ(s) = s(1 − ‖w⊥(0)‖² e^{(g0² − s)/c})`` increases
+    from ``φ ≤ 0`` (where ``‖w⊥‖ = 1``), so the root is unique; the flow's ``g_∞²`` lies on it
+    because ``‖w⊥_t‖ ≤ 1``. The sign is that of ``g0``: ``g`` keeps its sign on starts with
+    ``‖y‖² > ‖Ag0w0 − y‖²`` (:func:`starts_below_zero_loss`); from other starts ``g`` may cross
+    zero, and then ``|g_∞|`` is still right but the sign is not.
 
     Parameters
     ----------
@@ -156,7 +161,8 @@ def flow_g_inf(problem: Problem, g0, w0, c: float):
     c = _positive_c(c)
     g, w, batched = _gw(problem, g0, w0)
     if np.any(g == 0):
-        raise ValueError("g0 = 0 lies in the stationary set S' closure; the limit needs g0 != 0")
+        raise ValueError("g0 = 0: the sign of g_inf is undetermined (from g0 = 0 the flow may "
+                         "even sit in the stationary set S of Lemma 2.3); the limit needs g0 != 0")
     a = np.sum(problem.split(w)[1] ** 2, axis=1)  # ‖w⊥(0)‖²
     gs2 = problem.g_star**2
     out = np.empty_like(g)
@@ -246,16 +252,41 @@ def fixed_scale_limit(problem: Problem, g0, w0) -> np.ndarray:
 def convergence_time_bounds(problem: Problem, g0, w0, c: float, eps: float) -> dict[str, float]:
     """Times after which the flow's loss is ``≤ eps``, Theorem 2.7 (one start).
 
-    With ``f0 = ½‖Ag0w0 − y‖²`` and ``λ_min``, ``λ_max`` of ``AAᵀ``:
+    With ``f0 = ½‖Ag0w0 − y‖²``, ``λ_min``, ``λ_max`` the extreme eigenvalues of ``AAᵀ`` and
+    ``L = log(f0/ε)``. Both bounds rest on Lemma 2.4: ``df/dt ≤ −min(g², c)‖Aᵀr‖²`` and
+    ``‖Aᵀr‖² ≥ λ_min‖r‖² = 2λ_min f``, hence ``f(T) ≤ f0 · exp(−2λ_min ∫₀ᵀ min(g_t², c) dt)``;
+    each bound is a lower bound on ``g_t²``.
 
-    - ``"first"`` (printed): if ``κ = g0² + 2c·log‖w⊥(0)‖ > 0``,
-      ``T = log(f0/ε) / (λ_min · min{κ, c})``; ``"first_rigorous"`` is half of it (the bound
-      ``g_t² ≥ κ`` from the invariant and ``d f/dt ≤ −2 min(g², c) λ_min f`` from Lemma 2.4).
-    - ``"second"``: if ``δ = (‖y‖² − ‖Ag0w0 − y‖²)/λ_max > 0``, our rigorous version
-      ``T = log(f0/ε)/(2λ_min·min{δ, c}) + (1 − g0²/δ)₊/(c·λ_max)`` (the printed additive term
-      cannot be read reliably from the extracted text).
+    - ``"first"``, as printed: if ``κ = g0² + 2c·log‖w⊥(0)‖ > 0``,
+      ``T = L / (λ_min · min{κ, c})``. The invariant (Lemma 2.5) and ``‖w⊥_t‖ ≤ 1`` give
+      ``g_t² ≥ κ`` for all t, so ``"first_rigorous"`` ``= L / (2λ_min · min{κ, c})`` already
+      suffices: the printed bound is valid but twice as long as needed. If ``w⊥(0) = 0`` the
+      invariant bounds nothing (the condition ``g0² > 2c·log(1/‖w⊥(0)‖) = ∞`` fails) and this
+      bound is ``inf``.
+    - ``"second"``: if ``δ = (‖y‖² − ‖Ag0w0 − y‖²)/λ_max > 0``. The self-balancing identity
+      ``d(g²)/dt = c(‖y‖² − ‖r‖² − g²‖Aw‖²) ≥ cλ_max(δ − g²)`` (``‖r‖ ≤ ‖r0‖``, ``‖Aw‖² ≤ λ_max``)
+      gives ``g_t² ≥ δ − (δ − g0²)₊ e^{−cλ_max t}``, and integrating,
+      ``T = L/(2λ_min·min{δ, c}) + (1 − g0²/δ)₊/(c·λ_max)``. (The printed additive term is
+      garbled in the extracted text; this is our re-derivation.)
+    - ``"best"``: the smaller of ``"first_rigorous"`` and ``"second"`` (the paper: "the faster of
+      the two applies").
 
     A bound whose condition fails is ``math.inf``.
+
+    Parameters
+    ----------
+    problem : Problem
+    g0 : float
+    w0 : array_like, shape (d,)
+    c : float
+        ``c > 0``.
+    eps : float
+        Target loss ``ε > 0``.
+
+    Returns
+    -------
+    dict
+        Keys ``"first"``, ``"first_rigorous"``, ``"second"``, ``"best"``.
     """
     c = _positive_c(c)
     eps = float(check_step(eps, "eps", allow_zero=False))
@@ -267,7 +298,7 @@ def convergence_time_bounds(problem: Problem, g0, w0, c: float, eps: float) -> d
     f0 = 0.5 * float(r @ r)
     logf = max(math.log(f0 / eps), 0.0) if f0 > 0 else 0.0
     wp = float(np.linalg.norm(problem.split(w[0])[1]))
-    kappa = g0f**2 + 2 * c * math.log(wp) if wp > 0 else math.inf
+    kappa = g0f**2 + 2 * c * math.log(wp) if wp > 0 else -math.inf
     first = logf / (problem.lam_min * min(kappa, c)) if kappa > 0 else math.inf
     delta = (float(problem.y @ problem.y) - float(r @ r)) / problem.lam_max
     if delta > 0:
@@ -275,4 +306,78 @@ def convergence_time_bounds(problem: Problem, g0, w0, c: float, eps: float) -> d
                   + max(0.0, 1 - g0f**2 / delta) / (c * problem.lam_max))
     else:
         second = math.inf
-    return {"first": first, "first_rigorous": first / 2, "second": second}
+    return {"first": first, "first_rigorous": first / 2, "second": second,
+            "best": min(first / 2, second)}
+
+
+def limit_distances(problem: Problem, g0, w0, c: float):
+    """Distances to ``x*`` of where the WN flow and GD end from the same start ``x0 = g0 w0``.
+
+    Theorem 2.6 Part I with the exact ``g_∞`` (:func:`flow_g_inf`): the WN flow ends at distance
+    ``|g_∞| · ‖w⊥(0)‖ · exp((g0² − g_∞²)/(2c))`` from ``x*``; GD ends at ``x* + x0⊥``
+    (:func:`gd_limit`), at distance ``|g0| · ‖w⊥(0)‖``. WN ends closer than GD exactly when the
+    first is smaller; this is *not* implied by ``g0 ≤ g*``.
+
+    Parameters
+    ----------
+    problem : Problem
+    g0 : float or array_like (B,)
+        Non-zero.
+    w0 : array_like, shape (d,) or (B, d)
+    c : float
+        ``c > 0``.
+
+    Returns
+    -------
+    wn_dist, gd_dist : float or ndarray (B,)
+    """
+    c = _positive_c(c)
+    g, w, batched = _gw(problem, g0, w0)
+    g_inf = np.atleast_1d(flow_g_inf(problem, g, w, c))
+    a = np.linalg.norm(problem.split(w)[1], axis=1)
+    wn_dist = np.abs(g_inf) * a * np.exp((g * g - g_inf * g_inf) / (2 * c))
+    return _out(wn_dist, batched), _out(np.abs(g) * a, batched)
+
+
+def loss_envelope(problem: Problem, t, g, c: float, f0: float):
+    """Lemma 2.4 integrated along a path: bounds on the loss from the scale path ``g_t``.
+
+    From ``−max(g², c)‖Aᵀr‖² ≤ df/dt ≤ −min(g², c)‖Aᵀr‖²`` and
+    ``2λ_min f ≤ ‖Aᵀr‖² ≤ 2λ_max f``::
+
+        f0 · exp(−2λ_max ∫₀ᵗ max(g_s², c) ds) ≤ f(t) ≤ f0 · exp(−2λ_min ∫₀ᵗ min(g_s², c) ds).
+
+    The integrals are computed with the trapezoidal rule on the given times.
+
+    Parameters
+    ----------
+    problem : Problem
+    t : array_like (T,)
+        Increasing times, ``t[0]`` the start.
+    g : array_like (T,)
+        The scale along the path (e.g. ``FlowResult.g``).
+    c : float
+        ``c ≥ 0``.
+    f0 : float
+        The loss at ``t[0]``.
+
+    Returns
+    -------
+    lower, upper : ndarray (T,)
+    """
+    c = float(check_step(c, "c", allow_zero=True))
+    t = as_finite_array(t, "t", (1,))
+    g = as_finite_array(g, "g", (1,))
+    if t.shape != g.shape:
+        raise ValueError(f"t and g must have the same shape, got {t.shape} and {g.shape}")
+    dt = np.diff(t)
+    if np.any(dt < 0):
+        raise ValueError("t must be non-decreasing")
+
+    def integral(v: np.ndarray) -> np.ndarray:
+        return np.concatenate([[0.0], np.cumsum(0.5 * (v[1:] + v[:-1]) * dt)])
+
+    g2 = g * g
+    lower = f0 * np.exp(-2 * problem.lam_max * integral(np.maximum(g2, c)))
+    upper = f0 * np.exp(-2 * problem.lam_min * integral(np.minimum(g2, c)))
+    return lower, upper
