@@ -363,3 +363,23 @@ def test_loss_envelope_contains_flow_loss(prob):
         assert np.all(fr.loss <= upper * (1 + 1e-6) + 1e-15)
     with pytest.raises(ValueError):
         th.loss_envelope(prob, [0.0, 1.0], [1.0], 1.0, 1.0)
+
+
+def test_flow_limit_from_zero_scale_and_sign(prob):
+    """From g0 = 0 the flow picks the sign of w0ᵀAᵀy; with w⊥(0) = 0 and g0 < 0, g_∞ = −g*."""
+    rng = np.random.default_rng(11)
+    w0 = rng.standard_normal(prob.d)
+    for w in (w0, -w0):
+        flow = wn_flow(prob, 0.0, w, c=1.0)
+        assert flow.converged
+        np.testing.assert_allclose(flow.x[-1], th.flow_limit(prob, 0.0, w, 1.0), atol=1e-6)
+        assert np.sign(flow.g[-1]) == np.sign(th.flow_g_inf(prob, 0.0, w, 1.0))
+    assert th.flow_g_inf(prob, -2.0, prob.w_star, 1.0) == pytest.approx(-prob.g_star)
+    flow = wn_flow(prob, -2.0, prob.w_star, c=1.0)
+    assert flow.g[-1] == pytest.approx(-prob.g_star, rel=1e-6)
+
+
+def test_flow_limit_rejects_a_start_in_S():
+    p = Problem(np.array([[1.0, 0.0]]), np.array([1.0]))
+    with pytest.raises(ValueError, match="stationary set S"):
+        th.flow_g_inf(p, 0.0, [0.0, 1.0], 1.0)

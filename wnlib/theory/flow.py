@@ -153,22 +153,26 @@ def flow_g_inf(problem: Problem, g0, w0, c: float):
     ----------
     problem : Problem
     g0 : float or array_like (B,)
-        Non-zero.
+        May be zero unless also ``yᵀAw0 = 0`` (then the start is in S); from ``g0 = 0`` the sign
+        of ``g`` is that of ``w0ᵀAᵀy``.
     w0 : array_like, shape (d,) or (B, d)
     c : float
         ``c > 0``.
     """
     c = _positive_c(c)
     g, w, batched = _gw(problem, g0, w0)
-    if np.any(g == 0):
-        raise ValueError("g0 = 0: the sign of g_inf is undetermined (from g0 = 0 the flow may "
-                         "even sit in the stationary set S of Lemma 2.3); the limit needs g0 != 0")
+    # From g0 = 0 the flow starts with dg/dt = c·w0ᵀAᵀy, which fixes the sign of g from then on.
+    push = w @ problem.A.T @ problem.y
+    sign = np.where(g != 0, np.sign(g), np.sign(push))
+    if np.any(sign == 0):
+        raise ValueError("g0 = 0 and y^T A w0 = 0: the start lies in the stationary set S of "
+                         "Lemma 2.3, so the flow does not move and the loss does not go to zero")
     a = np.sum(problem.split(w)[1] ** 2, axis=1)  # ‖w⊥(0)‖²
     gs2 = problem.g_star**2
     out = np.empty_like(g)
     for i, (gi, ai) in enumerate(zip(g, a, strict=True)):
         if ai == 0:
-            out[i] = problem.g_star
+            out[i] = sign[i] * problem.g_star
             continue
         s_lo = max(0.0, gi * gi + c * math.log(ai))
 
@@ -179,7 +183,7 @@ def flow_g_inf(problem: Problem, g0, w0, c: float):
         while phi(s_hi) < 0:
             s_hi = 2 * s_hi + 1.0
         s = brentq(phi, s_lo, s_hi, xtol=1e-15, rtol=4 * np.finfo(float).eps, maxiter=500)
-        out[i] = math.copysign(math.sqrt(s), gi)
+        out[i] = sign[i] * math.sqrt(s)
     return _out(out, batched)
 
 
@@ -322,7 +326,7 @@ def limit_distances(problem: Problem, g0, w0, c: float):
     ----------
     problem : Problem
     g0 : float or array_like (B,)
-        Non-zero.
+        Zero is allowed as in :func:`flow_g_inf`.
     w0 : array_like, shape (d,) or (B, d)
     c : float
         ``c > 0``.
