@@ -1,0 +1,128 @@
+# Build, test and serve the course. `make book` and `make test` are all most people need.
+#
+# Everything runs in .venv (created if missing) with the exact versions of
+# requirements-lock.txt; browser assets (MathJax) come from the npm registry
+# (package-lock.json) and are served by the site itself.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed-stamp
+LAB_STAMP := $(VENV)/.lab-stamp
+VENDOR := _vendor/mathjax/.stamp
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+LINT_PATHS := wnlib tests bench tools
+# One BLAS thread in notebooks and tests: reproducible sums, no oversubscription on 2 cores.
+export OMP_NUM_THREADS ?= 1
+export OPENBLAS_NUM_THREADS ?= 1
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: help install assets book student lab serve test lint test-lib test-nb test-site \
+        test-editions bench clean
+
+help:
+	@echo "make book     build the website into _build/html (clean build, warnings are errors)"
+	@echo "make test     lint, library tests, notebooks (nbval), website, browser and editions tests"
+	@echo "make lab      open Jupyter Lab on the chapters (installs it on first use)"
+	@echo "make serve    serve _build/html on http://127.0.0.1:$(PORT)"
+	@echo "make student  student website and notebooks (no solutions) + instructor notebooks"
+	@echo "make bench    run every bench/*.py"
+	@echo "make lint     ruff check $(LINT_PATHS)"
+	@echo "make clean    remove _build, caches and test artifacts"
+
+# ------------------------------------------------------------------ install
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Re-install only when the project's dependencies change.
+$(STAMP): pyproject.toml requirements-lock.txt | $(PY)
+	$(PY) -m pip install --quiet -c requirements-lock.txt -e ".[book,test]"
+	touch $@
+
+install: $(STAMP)
+
+# MathJax from the npm registry, copied where html_extra_path serves it (not _static:
+# Jupyter Book adds every .js in _static to every page).
+$(VENDOR): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	rm -rf _vendor/mathjax && mkdir -p _vendor/mathjax
+	cd node_modules/mathjax/es5 && cp -r tex-mml-chtml.js input output a11y sre ui adaptors \
+	    ../LICENSE ../../../_vendor/mathjax/
+	touch $@
+
+assets: $(VENDOR)
+
+# ------------------------------------------------------------------ website
+book: $(STAMP) $(VENDOR)
+	rm -rf _build/html _build/doctrees
+	$(BIN)/jupyter-book build . -W --keep-going -n
+	@echo
+	@echo "Website built: open $(CURDIR)/_build/html/index.html (or run: make serve)"
+
+student: book
+	$(PY) tools/editions.py all
+	@echo
+	@echo "Student website:      $(CURDIR)/_build/student/html/index.html"
+	@echo "Student notebooks:    $(CURDIR)/_build/student/notebooks/"
+	@echo "Instructor notebooks: $(CURDIR)/_build/instructor/notebooks/"
+
+serve:
+	@test -f _build/html/index.html || { echo "No website yet: run make book first"; exit 1; }
+	@echo "Serving http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+$(LAB_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -c requirements-lock.txt -e ".[lab]"
+	touch $@
+
+# Jupyter Lab on 127.0.0.1 (root, e.g. in a container, needs --allow-root)
+lab: $(LAB_STAMP)
+	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR)/chapters \
+	    $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+# ------------------------------------------------------------------ tests
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINT_PATHS)
+
+# Library tests (everything not marked site / editions). Exit code 5 (no tests) cannot
+# happen: tests/ always has tests.
+test-lib: $(STAMP)
+	$(BIN)/pytest -q -p no:cacheprovider -m "not site and not editions and not browser" \
+	    -n 2 --dist loadfile
+
+# Every chapter notebook re-executed and compared output by output (strict nbval).
+test-nb: $(STAMP)
+	@if ls chapters/*.ipynb >/dev/null 2>&1; then \
+	    $(BIN)/pytest -q -p no:cacheprovider --nbval --nbval-current-env chapters/ \
+	        -n 2 --dist loadfile; \
+	else \
+	    echo "nbval: no chapter notebooks yet, nothing to compare"; \
+	fi
+
+# Browser, link and offline tests of the built website (after `book`); screenshots in
+# test-artifacts/screenshots/. --require-build: a missing build or browser fails, not skips.
+test-site: $(STAMP)
+	$(BIN)/pytest -q -p no:cacheprovider -m "site or browser" --require-build
+
+# No solution text in the student edition (after `student`).
+test-editions: $(STAMP)
+	$(BIN)/pytest -q -p no:cacheprovider -m editions --require-build
+
+test: lint test-lib test-nb book student test-site test-editions
+	@echo
+	@echo "make test: all passed"
+
+# ------------------------------------------------------------------ bench
+bench: $(STAMP) $(VENDOR)
+	@set -e; for f in bench/*.py; do echo "== $$f"; $(PY) $$f; done
+
+clean:
+	rm -rf _build _vendor test-artifacts .pytest_cache .ruff_cache .hypothesis
+	find . -name __pycache__ -not -path "./.venv/*" -not -path "./node_modules/*" -prune \
+	    -exec rm -rf {} +

@@ -1,0 +1,159 @@
+"""Benchmark of the website build (not a test: it prints times and ratios).
+
+1. A clean ``make book``-equivalent build (``jupyter-book build -W --keep-going``) into a
+   temporary directory, so nothing is cached and the working tree's ``_build`` is untouched.
+2. The run time of every notebook, from that build's jupyter-cache records, slowest first.
+3. One slider step of every interactive figure: the kernels of the build inherit
+   ``WNLIB_BENCH_FILE``, and every ``InteractiveFigure`` appends its timings there
+   (``draw`` alone, and ``draw`` + PNG encoding = one step in a live kernel; on the
+   website a step costs nothing, the frames are precomputed). The budget of AUTHORING.md
+   is 50 ms per draw call.
+4. The size of every built page (interactive figures embed their frames).
+
+Usage: ``make bench`` or ``.venv/bin/python bench/bench_book.py [--keep DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DRAW_BUDGET_S = 0.050
+
+
+def _table(rows: list[list[str]], headers: list[str]) -> str:
+    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=True)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
+    out = [line, "  ".join("-" * w for w in widths)]
+    out += ["  ".join(str(x).ljust(w) for x, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join(out)
+
+
+def build(out: Path, timings: Path) -> float:
+    jb = Path(sys.executable).with_name("jupyter-book")
+    env = dict(os.environ, WNLIB_BENCH_FILE=str(timings))
+    cmd = [str(jb), "build", str(ROOT), "--path-output", str(out), "-W", "--keep-going", "-q"]
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, env=env, cwd=ROOT)
+    return time.perf_counter() - t0
+
+
+def notebook_times(out: Path) -> list[tuple[str, float, bool]]:
+    from jupyter_cache import get_cache
+
+    cache_dir = out / "_build" / ".jupyter_cache"
+    if not cache_dir.exists():
+        return []
+    cache = get_cache(str(cache_dir))
+    rows = []
+    for rec in cache.list_cache_records():
+        data = rec.data or {}
+        rows.append(
+            (
+                Path(rec.uri).relative_to(ROOT).as_posix(),
+                float(data.get("execution_seconds", float("nan"))),
+                bool(data.get("succeeded", True)),
+            )
+        )
+    return sorted(rows, key=lambda r: -r[1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--keep", type=Path, help="build here and keep it (default: a temp dir)")
+    args = parser.parse_args()
+    tmp = None
+    if args.keep:
+        out = args.keep.resolve()
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir(parents=True)
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="wn-bench-")
+        out = Path(tmp.name)
+    timings = out / "interactive-timings.jsonl"
+    try:
+        seconds = build(out, timings)
+        print(f"clean book build (jupyter-book build -W, empty cache): {seconds:.1f} s")
+
+        nbs = notebook_times(out)
+        total_nb = sum(t for _, t, _ in nbs)
+        print(
+            f"\nnotebooks executed: {len(nbs)}, {total_nb:.1f} s in kernels "
+            f"({100 * total_nb / seconds:.0f}% of the build)"
+        )
+        if nbs:
+            rows = [
+                [n, f"{t:.1f}", f"{t / seconds:.2f}", "ok" if ok else "FAILED"] for n, t, ok in nbs
+            ]
+            print(_table(rows, ["notebook", "seconds", "share of build", "status"]))
+            print(f"slowest notebook: {nbs[0][0]} ({nbs[0][1]:.1f} s)")
+
+        figs = []
+        if timings.exists():
+            figs = [json.loads(x) for x in timings.read_text().splitlines() if x.strip()]
+        print(f"\ninteractive figures: {len(figs)}")
+        if figs:
+            rows = [
+                [
+                    f["alt"][:50],
+                    f["n_frames"],
+                    f"{1000 * f['mean_draw_s']:.1f}",
+                    f"{f['mean_draw_s'] / DRAW_BUDGET_S:.2f}",
+                    f"{1000 * f['mean_render_s']:.1f}",
+                    f"{1000 * f['max_render_s']:.1f}",
+                    f"{f['n_frames'] * f['mean_render_s']:.2f}",
+                    f"{f['frames_bytes'] / 1e3:.0f}",
+                ]
+                for f in figs
+            ]
+            print(
+                _table(
+                    rows,
+                    [
+                        "figure (alt)",
+                        "frames",
+                        "draw ms",
+                        "draw/50ms",
+                        "step ms (draw+png)",
+                        "max step ms",
+                        "all frames s",
+                        "frames kB",
+                    ],
+                )
+            )
+
+        html = out / "_build" / "html"
+        pages = sorted(
+            (
+                p
+                for p in html.rglob("*.html")
+                if p.relative_to(html).parts[0] not in ("_static", "_sources", "mathjax")
+            ),
+            key=lambda p: -p.stat().st_size,
+        )
+        print("\nlargest pages:")
+        print(
+            _table(
+                [
+                    [p.relative_to(html).as_posix(), f"{p.stat().st_size / 1e6:.2f}"]
+                    for p in pages[:8]
+                ],
+                ["page", "MB"],
+            )
+        )
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
