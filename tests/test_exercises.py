@@ -50,38 +50,38 @@ def toy():
 
 
 def test_correct(toy, capsys):
-    assert check(toy, 2.0) is True
+    assert check(toy, 2.0).correct is True
     assert capsys.readouterr().out.startswith("✓ Correct!")
 
 
 def test_not_yet_prints_the_hint(toy, capsys):
-    assert check(toy, 3.0) is False
+    assert check(toy, 3.0).correct is False
     out = capsys.readouterr().out
     assert out.startswith("✗ Not yet.") and "Add one and one." in out
 
 
 @pytest.mark.parametrize("blank", [..., None])
 def test_blank(toy, blank, capsys):
-    assert check(toy, blank) is False
+    assert check(toy, blank).correct is False
     assert capsys.readouterr().out.strip() == BLANK
 
 
 @pytest.mark.parametrize("answer", ["two", [1.0, 2.0], {"a": 1}, float("nan"), object()])
 def test_wrong_type_or_shape_is_a_message(toy, answer, capsys):
-    assert check(toy, answer) is False
+    assert check(toy, answer).correct is False
     out = capsys.readouterr().out
     assert "does not have the expected form" in out
     assert "Traceback" not in out
 
 
 def test_a_failing_check_is_a_message(toy, capsys):
-    assert check("ex-ch0-raises", 0) is False
+    assert check("ex-ch0-raises", 0).correct is False
     out = capsys.readouterr().out
     assert "Could not check this answer (ZeroDivisionError" in out
 
 
 def test_unknown_name(capsys):
-    assert check("ex-ch9-nope", 1) is False
+    assert check("ex-ch9-nope", 1).correct is False
     assert "no exercise called 'ex-ch9-nope'" in capsys.readouterr().out
 
 
@@ -128,7 +128,7 @@ def test_registered_exercise(name, capsys):
     for junk in ("a string", object(), {"x": 1}):
         verdict, ok, _ = evaluate(name, junk)
         assert not ok and verdict in ("format", "error", "not-yet")
-    assert check(name, e.reference()) is True
+    assert check(name, e.reference()).correct is True
     assert capsys.readouterr().out.startswith("✓ Correct!")
 
 
@@ -149,3 +149,17 @@ def test_notebook_exercises_are_registered():
     labels, checked = _notebook_exercises()
     assert not (checked - set(REGISTRY)), "check() names without a registered exercise"
     assert not (checked - labels), "check() names without an {exercise} of that label"
+
+
+def test_verdict_is_a_bool_that_a_notebook_does_not_display(capsys):
+    """check() returns a truthy/falsy Verdict; IPython shows nothing for it under the message."""
+    from IPython.core.formatters import DisplayFormatter
+
+    from wnlib.exercises import Verdict
+
+    name = next(iter(REGISTRY))
+    verdict = check(name, ...)
+    assert isinstance(verdict, Verdict) and not verdict
+    assert "no answer" in capsys.readouterr().out.lower()
+    assert DisplayFormatter().format(verdict) == ({}, {})
+    assert Verdict(True, "ok") and repr(Verdict(True, "ok")) == "Verdict(correct=True)"

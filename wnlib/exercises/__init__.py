@@ -47,6 +47,7 @@ __all__ = [
     "AnswerFormatError",
     "Exercise",
     "REGISTRY",
+    "Verdict",
     "as_array",
     "as_float",
     "check",
@@ -163,8 +164,38 @@ def evaluate(name: str, answer: Any) -> tuple[str, bool, str]:
     return "not-yet", False, f"{NOT_YET} {message}".strip()
 
 
-def check(name: str, answer: Any) -> bool:
-    """Check the answer to exercise ``name``, print a verdict and return whether it is right.
+class Verdict:
+    """What :func:`check` returns: true when the answer is right.
+
+    It behaves like a bool (``if check(...)``, ``assert check(...)``) but shows nothing as the
+    last expression of a notebook cell: the verdict has already been printed, and a stray
+    ``True``/``False`` under it would only distract.
+
+    Attributes
+    ----------
+    correct : bool
+    message : str
+        The printed verdict.
+    """
+
+    __slots__ = ("correct", "message")
+
+    def __init__(self, correct: bool, message: str) -> None:
+        self.correct = bool(correct)
+        self.message = message
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+    def __repr__(self) -> str:
+        return f"Verdict(correct={self.correct})"
+
+    def _ipython_display_(self) -> None:
+        """Display nothing (IPython calls this instead of showing the repr)."""
+
+
+def check(name: str, answer: Any) -> Verdict:
+    """Check the answer to exercise ``name``, print a verdict and return it.
 
     Parameters
     ----------
@@ -175,12 +206,12 @@ def check(name: str, answer: Any) -> bool:
 
     Returns
     -------
-    bool
-        ``True`` if the answer is correct. Never raises.
+    Verdict
+        True (as a bool) if the answer is correct. Never raises.
     """
     _, ok, message = evaluate(name, answer)
     print(message)
-    return ok
+    return Verdict(ok, message)
 
 
 # ---------------------------------------------------------------------- helpers
