@@ -121,3 +121,38 @@ def test_external_fetch_detector_detects():
         "http://example.org/a.png",
         "https://example.org/b.css",
     ]
+
+
+def stray_dollars(page_html: str) -> list[str]:
+    """Snippets of page text with a ``$`` outside code and math: math MyST failed to parse.
+
+    MyST turns ``$...$`` and ``$$...$$`` into math elements; a dollar sign left in the prose
+    means a formula is shown raw (e.g. ``$$`` not on lines of its own).
+    """
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page_html, "html.parser")
+    for tag in soup(["script", "style", "pre", "code", "textarea"]):
+        tag.decompose()
+    for tag in soup.select(".math, .cell_output, .output"):
+        tag.decompose()
+    main = soup.select_one("main") or soup
+    text = " ".join(main.get_text(" ").split())
+    return [text[max(0, i - 40): i + 40] for i, ch in enumerate(text) if ch == "$"]
+
+
+@pytest.mark.site
+def test_no_unrendered_math(site_dir):
+    problems = {
+        str(p.relative_to(site_dir)): hits
+        for p in _html_pages(site_dir)
+        if (hits := stray_dollars(p.read_text(encoding="utf-8")))
+    }
+    assert not problems, f"raw $ (unparsed math) in page text: {problems}"
+
+
+def test_stray_dollar_detector_detects():
+    good = '<main><p>a <span class="math">\\(x\\)</span></p><pre>$ make</pre></main>'
+    bad = "<main><p>a curve of $ $ K(\\theta)$ end</p></main>"
+    assert stray_dollars(good) == []
+    assert len(stray_dollars(bad)) == 3
