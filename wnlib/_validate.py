@@ -85,3 +85,16 @@ def check_step(value, name: str, *, allow_zero: bool) -> np.ndarray:
 def is_number(value) -> bool:
     """True for a real number (not a bool, not a callable)."""
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def as_start(
+    g, w, d: int, names: tuple[str, str] = ("g0", "w0")
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Check a start ``(g, w)`` of WN, rPGD or the flow.
+
+    ``w`` has shape ``(d,)`` or ``(B, d)`` and is normalized (:func:`as_direction`); ``g`` is a
+    number or has shape ``(B,)`` (:func:`as_scale`). Returns ``(g (B,), w (B, d), batched)``; a
+    single start has ``B = 1``.
+    """
+    w_unit, batched = as_direction(w, names[1], d)
+    return as_scale(g, names[0], w_unit.shape[0]), w_unit, batched

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import as_direction, as_finite_array, as_scale, check_step, is_number
+from ._validate import as_finite_array, as_start, check_step, is_number
 from .problem import Problem
 
 Schedule = float | Callable[[int, np.ndarray], "float | np.ndarray"]
@@ -345,15 +345,6 @@ def gd(
                 max_iter=max_iter, record_every=record_every, record_x=record_x)
 
 
-def _start(problem: Problem, g0, w0) -> tuple[np.ndarray, np.ndarray, bool]:
-    w, batched = as_direction(w0, "w0", problem.d)
-    g = as_scale(g0, "g0", w.shape[0])
-    if not batched and g.shape[0] != 1:
-        raise ValueError(f"g0 has {g.shape[0]} entries but w0 is a single direction of shape "
-                         f"{np.shape(w0)}; pass w0 with shape (B, d)")
-    return g, w, batched
-
-
 def wn(
     problem: Problem,
     g0,
@@ -386,7 +377,7 @@ def wn(
     tol, max_iter, record_every, record_x
         See the module docstring and :class:`History`.
     """
-    g, w, batched = _start(problem, g0, w0)
+    g, w, batched = as_start(g0, w0, problem.d)
     step_w = _schedule(eta, "eta", allow_zero=False)
     step_g = _schedule(gamma, "gamma", allow_zero=True)
     A, y = problem.A, problem.y
@@ -440,7 +431,7 @@ def rpgd(
     tol, max_iter, record_every, record_x
         See the module docstring and :class:`History`.
     """
-    g, w, batched = _start(problem, g0, w0)
+    g, w, batched = as_start(g0, w0, problem.d)
     step_w = _schedule(eta, "eta", allow_zero=False)
     step_g = _schedule(gamma, "gamma", allow_zero=True)
     A, y = problem.A, problem.y

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from ._validate import as_direction, as_finite_array, as_scale, check_step
+from ._validate import as_finite_array, as_start, check_step
 from .problem import Problem
 
 
@@ -116,10 +116,7 @@ def wn_flow(
     -------
     FlowResult
     """
-    w, batched = as_direction(w0, "w0", problem.d)
-    g = as_scale(g0, "g0", w.shape[0])
-    if not batched and g.shape[0] != 1:
-        raise ValueError("g0 has several entries but w0 is a single direction; pass w0 as (B, d)")
+    g, w, batched = as_start(g0, w0, problem.d)
     c = float(check_step(c, "c", allow_zero=True))
     t_max = float(check_step(t_max, "t_max", allow_zero=False))
     tol = float(check_step(tol, "tol", allow_zero=True))

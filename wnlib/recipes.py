@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import as_direction, as_scale, check_step
+from ._validate import as_start, check_step
 from .algorithms import RunResult, Schedule, gd, rpgd
 from .problem import Problem
 from .theory.flow import gd_limit
@@ -227,10 +227,7 @@ def two_phase(
     -------
     TwoPhaseResult
     """
-    w, batched = as_direction(w0, "w0", problem.d)
-    g = as_scale(g0, "g0", w.shape[0])
-    if not batched and g.shape[0] != 1:
-        raise ValueError("g0 has several entries but w0 is a single direction; pass w0 as (B, d)")
+    g, w, batched = as_start(g0, w0, problem.d)
     if np.any(g == 0):
         raise ValueError("g0 must be non-zero: with the scale fixed at 0 rPGD cannot move")
     eps = float(check_step(eps, "eps", allow_zero=False))

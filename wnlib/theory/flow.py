@@ -11,16 +11,13 @@ import math
 import numpy as np
 from scipy.optimize import brentq
 
-from .._validate import as_direction, as_finite_array, as_scale, check_step
+from .._validate import as_finite_array, as_start, check_step
 from ..problem import Problem
 
 
 def _gw(problem: Problem, g, w) -> tuple[np.ndarray, np.ndarray, bool]:
     """Normalized ``(g (B,), w (B, d), batched)`` from user input."""
-    w, batched = as_direction(w, "w", problem.d)
-    g = as_scale(g, "g", w.shape[0])
-    if not batched and g.shape[0] != 1:
-        raise ValueError("g has several entries but w is a single direction; pass w as (B, d)")
+    g, w, batched = as_start(g, w, problem.d, ("g", "w"))
     return g, w, batched
 
 

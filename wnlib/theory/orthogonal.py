@@ -22,7 +22,7 @@ import math
 
 import numpy as np
 
-from .._validate import as_direction, as_scale
+from .._validate import as_start
 from ..problem import Problem
 
 __all__ = [
@@ -55,8 +55,7 @@ def _check_orthogonal(problem: Problem) -> None:
 
 
 def _gw(problem: Problem, g, w):
-    w, batched = as_direction(w, "w", problem.d)
-    g = as_scale(g, "g", w.shape[0])
+    g, w, batched = as_start(g, w, problem.d, ("g", "w"))
     if np.any(g == 0):
         raise ValueError("g must be non-zero (the direction step η = 1/g² is undefined at g = 0)")
     return g, w, batched
