@@ -24,7 +24,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: help install assets book student lab serve test lint test-lib test-nb test-site \
-        test-editions bench clean
+        test-editions claims bench clean
 
 help:
 	@echo "make book     build the website into _build/html (clean build, warnings are errors)"
@@ -33,6 +33,7 @@ help:
 	@echo "make serve    serve _build/html on http://127.0.0.1:$(PORT)"
 	@echo "make student  student website and notebooks (no solutions) + instructor notebooks"
 	@echo "make bench    run every bench/*.py"
+	@echo "make claims   run the check behind every qualitative sentence, listed by chapter"
 	@echo "make lint     ruff check $(LINT_PATHS)"
 	@echo "make clean    remove _build, caches and test artifacts"
 
@@ -94,7 +95,12 @@ lint: $(STAMP)
 # happen: tests/ always has tests.
 test-lib: $(STAMP)
 	$(BIN)/pytest -q -p no:cacheprovider -m "not site and not editions and not browser" \
-	    -n 2 --dist loadfile
+	    --ignore=tests/claims -n 2 --dist loadfile
+
+# Every qualitative sentence of the chapters and hints has a check (tests/claims/test_chN.py);
+# lists them by chapter and ends with "N claims checked".
+claims: $(STAMP)
+	$(PY) tools/claims.py
 
 # Every chapter notebook re-executed and compared output by output (strict nbval).
 test-nb: $(STAMP)
@@ -114,7 +120,7 @@ test-site: $(STAMP)
 test-editions: $(STAMP)
 	$(BIN)/pytest -q -p no:cacheprovider -m editions --require-build
 
-test: lint test-lib test-nb book student test-site test-editions
+test: lint test-lib claims test-nb book student test-site test-editions
 	@echo
 	@echo "make test: all passed"
 
