@@ -98,3 +98,15 @@ def as_start(
     """
     w_unit, batched = as_direction(w, names[1], d)
     return as_scale(g, names[0], w_unit.shape[0]), w_unit, batched
+
+
+def as_problem(problem, name: str = "problem"):
+    """Check that ``problem`` is a :class:`wnlib.Problem` (a ``TypeError`` naming it otherwise)."""
+    from .problem import Problem  # problem.py imports this module
+
+    if not isinstance(problem, Problem):
+        raise TypeError(
+            f"{name} must be a wnlib.Problem (e.g. from make_problem), "
+            f"got {type(problem).__name__}"
+        )
+    return problem

@@ -1,4 +1,4 @@
-"""The two-phase recipe of Section 3 (general data matrix) and problems with a prescribed spectrum.
+"""The two-phase recipe of Section 3 (general data matrix).
 
 After Proposition 3.3 the paper recommends: hold the scale fixed at a small ``g0`` and run rPGD
 on the direction only until ``‖w⊥‖ ≤ ε`` (phase 1), then run plain GD from ``x = g0 w_T``
@@ -7,8 +7,9 @@ on the direction only until ``‖w⊥‖ ≤ ε`` (phase 1), then run plain GD f
 
 - :func:`two_phase`: the recipe, batched, built on :func:`wnlib.rpgd` and :func:`wnlib.gd`.
 - :func:`step_norms`: ``‖v_t‖`` of fixed-scale rPGD read off its history of ``‖w⊥_t‖``.
-- :func:`make_conditioned_problem`: a problem with ``λ_max(AAᵀ) = 1`` and a given condition
-  number, for the conditioning experiments.
+
+Problems with a prescribed spectrum come from :func:`wnlib.problem.make_conditioned_problem`
+(re-exported here for the chapters that import it from this module).
 """
 
 from __future__ import annotations
@@ -19,52 +20,10 @@ import numpy as np
 
 from ._validate import as_start, check_step
 from .algorithms import RunResult, Schedule, gd, rpgd
-from .problem import Problem
+from .problem import Problem, make_conditioned_problem
 from .theory.flow import gd_limit
 
 __all__ = ["TwoPhaseResult", "make_conditioned_problem", "step_norms", "two_phase"]
-
-
-def make_conditioned_problem(
-    m: int, d: int, *, cond: float, seed: int = 0, align: str = "random"
-) -> Problem:
-    """A problem (1) whose ``AAᵀ`` has eigenvalues from ``1`` down to ``1/cond``.
-
-    ``A = U diag(√λ) Vᵀ`` with ``U`` (m×m) and ``V`` (d×m) random with orthonormal columns and
-    ``λ_i`` geometrically spaced from ``λ_max = 1`` to ``λ_min = 1/cond`` (the scaling of
-    Proposition 3.3; ``cond = 1`` gives orthonormal rows, ``AAᵀ = I``).
-
-    Parameters
-    ----------
-    m, d : int
-        Sizes, ``m < d``.
-    cond : float
-        Condition number ``λ_max/λ_min ≥ 1`` of ``AAᵀ``.
-    seed : int
-        Seed of ``numpy.random.default_rng``.
-    align : {"random", "weakest"}
-        ``"random"``: ``y = A x_true`` with ``x_true ~ N(0, I_d)`` (as :func:`wnlib.make_problem`).
-        ``"weakest"``: ``x* = √m · v_min``, the right singular vector of the smallest eigenvalue,
-        so ``‖AᵀA x*‖ = λ_min g*``: the worst case in the proof of Proposition 3.3.
-
-    Returns
-    -------
-    Problem
-    """
-    if not (isinstance(m, int) and isinstance(d, int)) or m < 1 or m >= d:
-        raise ValueError(f"need integers 1 <= m < d, got m={m!r}, d={d!r}")
-    cond = float(cond)
-    if not np.isfinite(cond) or cond < 1:
-        raise ValueError(f"cond must be a finite number >= 1, got {cond!r}")
-    if align not in ("random", "weakest"):
-        raise ValueError(f"align must be 'random' or 'weakest', got {align!r}")
-    rng = np.random.default_rng(seed)
-    U, _ = np.linalg.qr(rng.standard_normal((m, m)))
-    V, _ = np.linalg.qr(rng.standard_normal((d, m)))
-    lam = np.geomspace(1.0, 1.0 / cond, m) if m > 1 else np.ones(1)
-    A = (U * np.sqrt(lam)) @ V.T
-    x_true = rng.standard_normal(d) if align == "random" else np.sqrt(m) * V[:, -1]
-    return Problem(A, A @ x_true)
 
 
 def step_norms(w_perp_norm, *, floor: float = 1e-10) -> np.ndarray:

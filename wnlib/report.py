@@ -40,6 +40,31 @@ def fmt(x, digits: int = 4) -> str:
     return "0" if text in ("-0", "0") else text
 
 
+def small(x, floor: float = 1e-10, digits: int = 4) -> str:
+    """Format a quantity that should be zero: ``"< floor"`` below ``floor``, else :func:`fmt`.
+
+    For residuals, distances and ``‖w⊥‖`` that vanish in exact arithmetic: below ``floor`` (the
+    rounding or solver tolerance of the computation) their digits are noise, so a bound is
+    printed instead and the page does not change between machines.
+
+    Parameters
+    ----------
+    x : float
+    floor : float
+        The bound below which ``x`` counts as zero.
+    digits : int
+        Significant digits of :func:`fmt`.
+
+    Examples
+    --------
+    >>> small(3e-13)
+    '< 1e-10'
+    >>> small(0.012345, 1e-9)
+    '0.01235'
+    """
+    return f"< {fmt(floor, digits)}" if abs(x) < floor else fmt(x, digits)
+
+
 def table(rows: Sequence[Sequence], headers: Sequence[str], digits: int = 4) -> str:
     """A plain-text table with right-aligned columns, numbers through :func:`fmt`.
 

@@ -12,15 +12,10 @@ import math
 import numpy as np
 
 from .. import theory
-from ..problem import Problem
+from ..problem import example_problem as concrete_example
 from . import AnswerFormatError, as_array, as_float, exercise
 
 __all__ = ["concrete_example", "tilted"]
-
-
-def concrete_example() -> Problem:
-    """The paper's concrete example (Section 2, Figure 2): ``A = [1, 0]``, ``y = 1``."""
-    return Problem(np.array([[1.0, 0.0]]), np.array([1.0]))
 
 
 def tilted(theta_deg: float) -> np.ndarray:

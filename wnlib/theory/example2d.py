@@ -24,7 +24,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 from .._validate import check_step
-from ..problem import Problem
+from ..problem import example_problem
 
 __all__ = [
     "direction",
@@ -48,16 +48,6 @@ def _y(y) -> float:
     if not math.isfinite(y) or y == 0:
         raise ValueError(f"y must be a finite non-zero number, got {y!r}")
     return y
-
-
-def example_problem(y: float = 1.0) -> Problem:
-    """The paper's example as a :class:`~wnlib.Problem`: ``A = [[1, 0]]``, ``y = [y]``.
-
-    The paper's Figure 2 uses ``f = (g w1 − 2)²``, which is ``2 · ½(g w1 − 2)²``: its gradient
-    flow is the flow of ``example_problem(2.0)`` run twice as fast (``t ↦ 2t``), so both have the
-    same paths and the same limits.
-    """
-    return Problem(np.array([[1.0, 0.0]]), np.array([_y(y)]))
 
 
 def direction(theta) -> np.ndarray:
