@@ -24,7 +24,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: help install assets book student lab serve test lint test-lib test-nb test-site \
-        test-editions claims bench clean
+        test-editions claims bench clean npm browser
 
 help:
 	@echo "make book     build the website into _build/html (clean build, warnings are errors)"
@@ -50,7 +50,7 @@ install: $(STAMP)
 
 # MathJax from the npm registry, copied where html_extra_path serves it (not _static:
 # Jupyter Book adds every .js in _static to every page).
-$(VENDOR): package.json package-lock.json
+$(VENDOR): package.json package-lock.json | npm
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	rm -rf _vendor/mathjax && mkdir -p _vendor/mathjax
 	cd node_modules/mathjax/es5 && cp -r tex-mml-chtml.js input output a11y sre ui adaptors \
@@ -59,9 +59,19 @@ $(VENDOR): package.json package-lock.json
 
 assets: $(VENDOR)
 
+# System packages (Debian), installed by tools/need_apt.sh when missing: with apt-get as root
+# (CI, containers); otherwise it prints the one command to run.
+npm:
+	@command -v npm >/dev/null || bash tools/need_apt.sh "nodejs npm" npm
+
+# Debian's Chromium for the browser tests and the PDF (Playwright drives it; no browser download)
+browser:
+	@test -x $(CHROMIUM) || bash tools/need_apt.sh "chromium fonts-dejavu-core" $(CHROMIUM)
+
 # ------------------------------------------------------------------ website
 book: $(STAMP) $(VENDOR)
 	rm -rf _build/html _build/doctrees
+	$(PY) tools/prefill_cache.py
 	$(BIN)/jupyter-book build . -W --keep-going -n
 	@echo
 	@echo "Website built: open $(CURDIR)/_build/html/index.html (or run: make serve)"
@@ -113,7 +123,7 @@ test-nb: $(STAMP)
 
 # Browser, link and offline tests of the built website (after `book`); screenshots in
 # test-artifacts/screenshots/. --require-build: a missing build or browser fails, not skips.
-test-site: $(STAMP)
+test-site: $(STAMP) browser
 	$(BIN)/pytest -q -p no:cacheprovider -m "site or browser" --require-build
 
 # No solution text in the student edition (after `student`).
