@@ -24,12 +24,13 @@ export OPENBLAS_NUM_THREADS ?= 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: help install assets book student lab serve test lint test-lib test-nb test-site \
-        test-editions claims bench clean npm browser
+        test-editions claims bench clean npm browser notebooks
 
 help:
 	@echo "make book     build the website into _build/html (clean build, warnings are errors)"
 	@echo "make test     lint, library tests, notebooks (nbval), website, browser and editions tests"
 	@echo "make lab      open Jupyter Lab on the chapters (installs it on first use)"
+	@echo "make notebooks  re-execute the chapter notebooks in place (NB=chapters/0N_x.ipynb for one)"
 	@echo "make serve    serve _build/html on http://127.0.0.1:$(PORT)"
 	@echo "make student  student website and notebooks (no solutions) + instructor notebooks"
 	@echo "make bench    run every bench/*.py"
@@ -82,6 +83,11 @@ student: book
 	@echo "Student website:      $(CURDIR)/_build/student/html/index.html"
 	@echo "Student notebooks:    $(CURDIR)/_build/student/notebooks/"
 	@echo "Instructor notebooks: $(CURDIR)/_build/instructor/notebooks/"
+
+# Re-execute chapter notebooks in place, top to bottom (authors, before committing; also
+# rewrites the install cell from _config.yml). NB=chapters/0N_x.ipynb for one.
+notebooks: $(STAMP)
+	$(PY) tools/run_notebooks.py $(NB)
 
 serve:
 	@test -f _build/html/index.html || { echo "No website yet: run make book first"; exit 1; }

@@ -2,6 +2,7 @@
 
 Usage: ``python tools/run_notebooks.py [chapters/01_setup.ipynb ...]`` (default: every chapter).
 Notebooks are committed executed; nbval then re-runs them and compares every text output.
+The install cell (first code cell) is rewritten from ``_config.yml``'s ``repository.url``.
 """
 
 from __future__ import annotations
@@ -14,12 +15,18 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from course_config import install_cell_source, is_install_cell  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(path: Path) -> float:
     """Execute ``path`` in place with its folder as working directory; return the seconds taken."""
     nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:  # the install cell, written from _config.yml's repository.url
+        if is_install_cell(cell):
+            cell.source = install_cell_source()
     for cell in nb.cells:  # stable, valid cell ids (nbformat >= 4.5)
         if not cell.get("id"):
             cell["id"] = uuid.uuid5(uuid.NAMESPACE_URL, f"{path.name}:{cell.source}").hex[:8]
