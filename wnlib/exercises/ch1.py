@@ -12,7 +12,7 @@ import numpy as np
 from .. import theory
 from ..algorithms import wn
 from ..problem import Problem, make_problem
-from . import as_float, exercise
+from . import as_float, close, exercise, hints
 
 __all__: list[str] = []
 
@@ -36,27 +36,43 @@ def _gd_reference() -> float:
     return float(np.linalg.norm(P.split(_gd_x0())[1]))
 
 
+_GD_MISTAKES = [
+    (lambda: float(np.linalg.norm(_gd_x0())),
+     "That is ‖x0‖, the whole start. GD erases the row-space part x0∥ and keeps only x0⊥: use "
+     "problem.split(x0)."),
+    (lambda: float(np.linalg.norm(_problem().split(_gd_x0())[0])),
+     "That is ‖x0∥‖, the part GD forgets. The part it keeps is the other output of "
+     "problem.split(x0)."),
+    (lambda: float(np.linalg.norm(_gd_x0() - _problem().x_star)),
+     "That is the distance at the start, ‖x0 − x*‖. Where does GD end? Its limit is x* + x0⊥ "
+     "(the proposition on where gradient descent ends, Section 2 of this chapter)."),
+    (lambda: 0.0,
+     "GD does reach zero loss, but not x* itself: one part of the start survives every step."),
+    (lambda: _gd_reference() ** 2,
+     "That is the squared distance ‖x0⊥‖²: take the square root."),
+    (lambda: float(np.linalg.norm(_problem().split(
+        3.0 * np.random.default_rng(7).standard_normal(100))[1])),
+     "Check that x0 is 3 times the *unit* vector: normalize the draw from default_rng(7) first."),
+]
+
+_GD_HINTS = hints(
+    "Where does GD end? Ask which part of the start GD can change at all.",
+    "Every GD step adds Aᵀ times a residual, a vector in the row space of A, so one part of x0 "
+    "is never touched. The proposition on where gradient descent ends (Section 2) gives the "
+    "limit.",
+    "The limit of GD is x* + x0⊥, so the distance is ‖x0⊥‖: the norm of the second output of "
+    "problem.split(x0). Check that x0 is 3 times the unit vector from default_rng(7).",
+)
+
+
 @exercise("ex-ch1-gd-distance", reference=_gd_reference,
-          wrong=lambda: float(np.linalg.norm(_gd_x0())))
-def _check_gd_distance(answer) -> tuple[bool, str]:
-    a = as_float(answer)
-    P = _problem()
-    x0 = _gd_x0()
-    x_par, x_perp = P.split(x0)
-    expected = float(np.linalg.norm(x_perp))
-    if np.isclose(a, expected, rtol=1e-6):
-        return True, "GD keeps x0⊥ forever and fixes only the row-space part."
-    if np.isclose(a, np.linalg.norm(x0), rtol=1e-6):
-        return False, ("That is ‖x0‖, the whole start. GD erases the row-space part x0∥ and "
-                       "keeps only x0⊥: use problem.split(x0).")
-    if np.isclose(a, np.linalg.norm(x_par), rtol=1e-6):
-        return False, ("That is ‖x0∥‖, the part GD forgets. The part it keeps is the other "
-                       "output of problem.split(x0).")
-    if np.isclose(a, np.linalg.norm(x0 - P.x_star), rtol=1e-6):
-        return False, ("That is the distance at the start, ‖x0 − x*‖. Where does GD end? "
-                       "Its limit is x* + x0⊥ (Proposition prop-gd-limit).")
-    return False, ("The limit of GD is x* + x0⊥, so the distance is ‖x0⊥‖. Check that x0 is "
-                   "3 times the *unit* vector from default_rng(7).")
+          wrong=lambda: float(np.linalg.norm(_gd_x0())),
+          mistakes=[(f, m[:40]) for f, m in _GD_MISTAKES], hints=_GD_HINTS,
+          method_words=("x0⊥", "split", "x* +", "row space", "Aᵀ"))
+def _check_gd_distance(answer) -> tuple[bool, object]:
+    return close(as_float(answer), _gd_reference(), hint=_GD_HINTS,
+                 mistakes=[(f(), m) for f, m in _GD_MISTAKES],
+                 remark="GD keeps x0⊥ forever and fixes only the row-space part.")
 
 
 # ---------------------------------------------------------------- ex-ch1-wn-norm
@@ -69,27 +85,46 @@ def _wn_reference() -> float:
     return float(np.linalg.norm(r.w))
 
 
-@exercise("ex-ch1-wn-norm", reference=_wn_reference, wrong=lambda: 1.0)
-def _check_wn_norm(answer) -> tuple[bool, str]:
-    a = as_float(answer)
-    expected = _wn_reference()
-    if np.isclose(a, expected, rtol=1e-8):
-        return True, "‖w‖² grew by exactly η²‖∇_w h‖²: the step is orthogonal to w."
-    if np.isclose(a, 1.0, rtol=1e-8):
-        return False, ("WN does not project w back to the sphere (that is rPGD). The step "
-                       "−η∇_w h is orthogonal to w, so ‖w₁‖² = ‖w₀‖² + η²‖∇_w h‖² > 1.")
-    if np.isclose(a * a, expected, rtol=1e-6):
-        return False, "You returned ‖w₁‖²; the exercise asks for ‖w₁‖ (take the square root)."
+def _wn_without_projection() -> list[float]:
+    """‖w₁‖ (and ‖w₁‖²) when the projection I − w₀w₀ᵀ is left out, in its written forms:
+    the Pythagoras form, the step subtracted, and the step added (a sign slip)."""
     P = _problem()
     u = _unit(3)
     r = P.y - WN_G0 * (P.A @ u)
-    grad_full = -WN_G0 * (P.A.T @ r)  # the gradient without the projection P_u
-    if np.isclose(a, np.sqrt(1 + WN_ETA**2 * grad_full @ grad_full), rtol=1e-6):
-        return False, ("Close: you forgot the projection P_u = I − uuᵀ in "
-                       "∇_w h = −(g/‖w‖) P_u Aᵀr. Without it the step is not orthogonal to w.")
-    return False, ("Use r = y − g₀Aw₀, ∇_w h = −(g₀/‖w₀‖)(I − w₀w₀ᵀ)Aᵀr (‖w₀‖ = 1) and "
-                   "‖w₁‖ = √(1 + η²‖∇_w h‖²) with g₀ = 2, η = 0.1 and w₀ the unit vector from "
-                   "default_rng(3).")
+    grad_full = -WN_G0 * (P.A.T @ r)  # the gradient without the projection
+    norms = [float(np.sqrt(1 + WN_ETA**2 * grad_full @ grad_full)),
+             float(np.linalg.norm(u - WN_ETA * grad_full)),
+             float(np.linalg.norm(u + WN_ETA * grad_full))]
+    return norms + [n * n for n in norms]
+
+
+_WN_MISTAKES = [
+    (lambda: 1.0,
+     "WN does not project w back to the sphere (that is rPGD). Take the step and measure the "
+     "new w: is its length still 1?"),
+    (lambda: _wn_reference() ** 2,
+     "You returned ‖w₁‖²; the exercise asks for ‖w₁‖ (take the square root)."),
+    (_wn_without_projection,
+     "Close: you forgot the projection P_u = I − uuᵀ in ∇_w h = −(g/‖w‖) P_u Aᵀr. Without it the "
+     "step is not orthogonal to w."),
+]
+
+_WN_HINTS = hints(
+    "Write down one WN step for w and ask which way the step points relative to w₀.",
+    "The gradient ∇_w h removes its component along w (a projection), so the step is "
+    "orthogonal to w₀ and ‖w₁‖² = ‖w₀‖² + η²‖∇_w h‖².",
+    "Use r = y − g₀Aw₀, ∇_w h = −(g₀/‖w₀‖)(I − w₀w₀ᵀ)Aᵀr (‖w₀‖ = 1) and "
+    "‖w₁‖ = √(1 + η²‖∇_w h‖²) with g₀ = 2, η = 0.1 and w₀ the unit vector from default_rng(3).",
+)
+
+
+@exercise("ex-ch1-wn-norm", reference=_wn_reference, wrong=lambda: 1.0,
+          mistakes=[(f, m[:40]) for f, m in _WN_MISTAKES], hints=_WN_HINTS,
+          method_words=("I − w", "P_u", "√(1 +", "η²‖∇", "orthogonal", "projection"))
+def _check_wn_norm(answer) -> tuple[bool, object]:
+    return close(as_float(answer), _wn_reference(), hint=_WN_HINTS,
+                 mistakes=[(f(), m) for f, m in _WN_MISTAKES],
+                 remark="‖w‖² grew by exactly η²‖∇_w h‖²: the step is orthogonal to w.")
 
 
 # ------------------------------------------------------------ ex-ch1-fast-scale
@@ -104,16 +139,26 @@ def _fs_ratio(c: float) -> float:
     return float(np.linalg.norm(x_flow - P.x_star) / np.linalg.norm(x_gd - P.x_star))
 
 
-@exercise("ex-ch1-fast-scale", reference=lambda: _fs_ratio(FS_C), wrong=lambda: _fs_ratio(1.0))
-def _check_fast_scale(answer) -> tuple[bool, str]:
-    a = as_float(answer)
-    expected = _fs_ratio(FS_C)
-    if np.isclose(a, expected, rtol=1e-6):
-        return True, ("With c = 100 the scale races to g_∞ ≈ ‖x_∞‖ before w⊥ has time to "
-                      "shrink: WN ends farther from x* than GD.")
-    if np.isclose(a, _fs_ratio(1.0), rtol=1e-6):
-        return False, "That is the ratio for c = 1 (Figure 1). Use c = γ/η = 100."
-    if a > 0 and np.isclose(1.0 / a, expected, rtol=1e-6):
-        return False, "You divided the other way round: WN's distance over GD's."
-    return False, ("Compute ‖flow_limit(P, 1.0, w0, c=100) − x*‖ / ‖gd_limit(P, 1.0·w0) − x*‖ "
-                   "with w0 the unit vector from default_rng(4).")
+_FS_MISTAKES = [
+    (lambda: _fs_ratio(1.0), "That is the ratio for c = 1 (Figure 1). Use c = γ/η = 100."),
+    (lambda: 1.0 / _fs_ratio(FS_C), "You divided the other way round: GD's distance over WN's."),
+]
+
+_FS_HINTS = hints(
+    "Check which distance goes on top of the ratio, and that c is the statement's γ/η, not "
+    "Figure 1's.",
+    "The ratio is the WN flow's distance to x* over GD's distance to x*, both started from the "
+    "same x0 = g0·w0 with g0 = 1, and the flow with c = 100.",
+    "Compute ‖flow_limit(P, 1.0, w0, c=100) − x*‖ / ‖gd_limit(P, 1.0·w0) − x*‖ with w0 the unit "
+    "vector from default_rng(4).",
+)
+
+
+@exercise("ex-ch1-fast-scale", reference=lambda: _fs_ratio(FS_C), wrong=lambda: _fs_ratio(1.0),
+          mistakes=[(f, m[:40]) for f, m in _FS_MISTAKES], hints=_FS_HINTS,
+          method_words=("flow_limit(", "gd_limit(", "default_rng"))
+def _check_fast_scale(answer) -> tuple[bool, object]:
+    return close(as_float(answer), _fs_ratio(FS_C), hint=_FS_HINTS,
+                 mistakes=[(f(), m) for f, m in _FS_MISTAKES],
+                 remark="With c = 100 the scale races to g_∞ ≈ ‖x_∞‖ before w⊥ has time to "
+                        "shrink: WN ends farther from x* than GD.")
