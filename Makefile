@@ -78,7 +78,7 @@ book: $(STAMP) $(VENDOR)
 	@echo "Website built: open $(CURDIR)/_build/html/index.html (or run: make serve)"
 
 student: book
-	$(PY) tools/editions.py all
+	$(PY) -m tools.editions all
 	@echo
 	@echo "Student website:      $(CURDIR)/_build/student/html/index.html"
 	@echo "Student notebooks:    $(CURDIR)/_build/student/notebooks/"

@@ -1,0 +1,7 @@
+"""``python -m tools.editions {notebooks,site,all,check}`` (see :mod:`editions`)."""
+
+import sys
+
+from .build import main
+
+sys.exit(main())
