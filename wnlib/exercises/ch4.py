@@ -13,7 +13,7 @@ import numpy as np
 from ..algorithms import inverse_g_squared, rpgd, two_stage
 from ..problem import make_problem
 from ..theory import orthogonal as th
-from . import as_float, exercise
+from . import Hints, as_float, close, exercise, hints
 
 
 @cache
@@ -32,22 +32,40 @@ def _recursion_ref() -> float:
     return 0.6 / np.sqrt(0.6**2 + 2.0**2 / 1.0**2)
 
 
-@exercise("ex-ch4-recursion", reference=_recursion_ref, wrong=lambda: 0.6 * 1.0 / 2.0)
-def _(answer):
+_REC_MISTAKES = [
+    (lambda: 0.3,
+     "0.3 = (g_t/g*)·‖w⊥_t‖ is only the upper bound of the recursion. The exact step divides by "
+     "‖v_t‖ = sqrt(‖w⊥_t‖² + g*²/g_t²)."),
+    (lambda: _recursion_ref() ** 2, "That is ‖w⊥ₜ₊₁‖², the square; take the square root."),
+    (lambda: 0.6 / (0.6**2 + 2.0**2 / 1.0**2),
+     "You divided by ‖v_t‖²; the projection back to the sphere divides w⊥ by ‖v_t‖."),
+    (lambda: 0.6 / np.sqrt(0.6**2 + 2.0 / 1.0),
+     "The second part of v_t is x*/g_t, of squared length ‖x*‖²/g_t² = g*²/g_t²."),
+]
+
+_REC_HINTS = hints(
+    "Write v_t as a sum of two parts and ask how the parts sit relative to each other.",
+    "v_t = w⊥_t + x*/g_t, and the two parts are orthogonal, so ‖v_t‖ follows from Pythagoras. The "
+    "projection back to the sphere divides v_t, and so w⊥_t, by ‖v_t‖.",
+    "Write v_t = w⊥_t + x*/g_t; the two parts are orthogonal, so ‖v_t‖² = ‖w⊥_t‖² + ‖x*‖²/g_t². "
+    "Then ‖w⊥ₜ₊₁‖ = ‖w⊥_t‖/‖v_t‖.",
+)
+
+
+@exercise("ex-ch4-recursion", reference=_recursion_ref, wrong=lambda: 0.6 * 1.0 / 2.0,
+          mistakes=[(f, m[:40]) for f, m in _REC_MISTAKES], hints=_REC_HINTS,
+          method_words=("‖v_t‖²", "Pythagoras", "/‖v_t‖", "x*‖²/g_t²", "orthogonal"))
+def _(answer) -> tuple[bool, str | Hints]:
     x = as_float(answer)
-    ref = _recursion_ref()
-    if np.isclose(x, ref, rtol=1e-4):
-        return True, "‖v‖² = 0.36 + 4 and w⊥ is divided by ‖v‖."
-    if np.isclose(x, 0.3, rtol=1e-3):
-        return False, ("0.3 = (g_t/g*)·‖w⊥_t‖ is only the upper bound of the recursion. The exact "
-                       "step divides by ‖v_t‖ = sqrt(‖w⊥_t‖² + g*²/g_t²).")
-    if np.isclose(x, ref**2, rtol=1e-3):
-        return False, "That is ‖w⊥_{t+1}‖²; take the square root."
+    ok, message = close(x, _recursion_ref(), hint="",
+                        mistakes=[(f(), m) for f, m in _REC_MISTAKES],
+                        remark="‖v‖² = 0.36 + 4 and w⊥ is divided by ‖v‖.")
+    if ok or message:
+        return ok, message
     if x <= 0 or x >= 0.6:
         return False, ("‖w⊥‖ must shrink (‖v_t‖ > 1 because g_t < g*), so the answer lies "
                        "strictly between 0 and 0.6.")
-    return False, ("Write v_t = w⊥_t + x*/g_t; the two parts are orthogonal, so "
-                   "‖v_t‖² = ‖w⊥_t‖² + ‖x*‖²/g_t². Then ‖w⊥_{t+1}‖ = ‖w⊥_t‖/‖v_t‖.")
+    return False, _REC_HINTS
 
 
 # ---------------------------------------------------------------- ex-ch4-t1-frozen
@@ -56,24 +74,34 @@ def _t1_frozen_ref() -> int:
     return int(th.t1_fixed_scale(wp0, 0.6 * problem.g_star, problem.g_star, 1e-6))
 
 
-@exercise("ex-ch4-t1-frozen", reference=_t1_frozen_ref, wrong=lambda: _t1_frozen_ref() + 1)
-def _(answer):
+_T1_STEPS = (
+    "Which result of this chapter gives ‖w⊥_t‖ exactly when the scale is frozen?",
+    "The case (b) closed form gives 1/‖w⊥_t‖² in terms of κ = g*²/g0² and ‖w⊥_0‖; find the "
+    "first t at which it reaches 1/ε².",
+    "Solve κᵗ/‖w⊥_0‖² + (κᵗ − 1)/(κ − 1) ≥ 1/ε² for the smallest integer t, κ = g*²/g0². (A rough "
+    "value is 2 log(1/ε)/log κ; the exact one uses ‖w⊥_0‖ and a ceiling.)",
+)
+
+
+@exercise("ex-ch4-t1-frozen", reference=_t1_frozen_ref, wrong=lambda: _t1_frozen_ref() + 1,
+          mistakes=[(lambda: _t1_frozen_ref() + 1, "you want the first t"),
+                    (lambda: 2 * np.log(1e6) / np.log(1 / 0.36), "a whole number of iterations")],
+          hints=hints(*_T1_STEPS), method_words=("κᵗ", "log κ", "1/ε²", "(κ − 1)"))
+def _(answer) -> tuple[bool, str | Hints]:
     x = as_float(answer)
     ref = _t1_frozen_ref()
-    if x != int(x):
-        return False, "T1 is a number of iterations: give an integer."
-    x = int(x)
+    if abs(x - round(x)) > 1e-9:
+        return False, ("T1 is a number of iterations: give a whole number of iterations (the "
+                       "first t that reaches the accuracy).")
+    x = int(round(x))
     if x == ref:
         return True, f"‖w⊥_{ref - 1}‖ > 1e-6 ≥ ‖w⊥_{ref}‖."
-    problem, _, wp0 = _setup()
-    approx = 2 * np.log(1e6) / np.log(1 / 0.36)
-    if x > ref:
-        return False, (f"At t = {x - 1} the direction is already within 1e-6: you want the *first* "
-                       "t. Solve κᵗ/‖w⊥_0‖² + (κᵗ − 1)/(κ − 1) ≥ 1/ε² for the smallest integer t, "
-                       "κ = g*²/g0².")
-    return False, (f"Too early: ‖w⊥_t‖ is still above 1e-6 at t = {x}. (A rough value is "
-                   f"2 log(1/ε)/log κ ≈ {approx:.1f}; the exact one uses the closed form of "
-                   "case (b) with ‖w⊥_0‖ and a ceiling.)")
+    if x == ref + 1:
+        return False, (f"At t = {x - 1} the direction is already within 1e-6: you want the first t "
+                       "with ‖w⊥_t‖ ≤ 1e-6.")
+    side = (f"At t = {x - 1} the direction is already within 1e-6." if x > ref else
+            f"Too early: ‖w⊥_t‖ is still above 1e-6 at t = {x}.")
+    return False, hints(*(f"{side} {s}" for s in _T1_STEPS))
 
 
 # ---------------------------------------------------------------- ex-ch4-gamma1
@@ -89,12 +117,25 @@ def _gamma1_ref() -> float:
     return float(th.gamma1_sufficient(g0, problem.g_star, 0.5, T1))
 
 
-@exercise("ex-ch4-gamma1", reference=_gamma1_ref, wrong=lambda: 300 * _gamma1_ref())
-def _(answer):
+_G1_STEPS = (
+    "How large may one scale step be if g must stay below the ceiling for T1 steps?",
+    "Bound how much g can grow in one step near the ceiling, and ask that T1 such steps stay "
+    "below g*² − ρδ0.",
+    "The chapter's proposition on a sufficient γ(1) (Section 3) gives a safe value: "
+    "th.gamma1_sufficient(g0, g_star, 0.5, T1).",
+)
+
+
+@exercise("ex-ch4-gamma1", reference=_gamma1_ref, wrong=lambda: 300 * _gamma1_ref(),
+          mistakes=[(lambda: 0.0, "Case (a) asks for a positive"),
+                    (lambda: 300 * _gamma1_ref(), "breaks the ceiling"),
+                    (lambda: 20.0, "That step is huge")],
+          hints=hints(*_G1_STEPS), method_words=("gamma1_sufficient", "proposition"))
+def _(answer) -> tuple[bool, str | Hints]:
     gamma1 = as_float(answer)
     if gamma1 <= 0:
-        return False, ("Case (a) asks for a positive γ(1) (γ(1) = 0 is case (b)). Try "
-                       "th.gamma1_sufficient(g0, g_star, rho, T1).")
+        return False, ("Case (a) asks for a positive γ(1) (γ(1) = 0 is case (b)): a small "
+                       "positive step.")
     if gamma1 > 10:
         return False, "That step is huge: the scale would jump past g* in one step."
     problem, w0, g0, T1 = _gamma1_setting()
@@ -105,9 +146,9 @@ def _(answer):
     over = np.nonzero(h.g**2 > cap)[0]
     if bool(r.diverged) or over.size:
         t = int(over[0]) if over.size else int(r.n_iter)
-        return False, (f"With γ(1) = {gamma1:.3g} the scale breaks the ceiling g_t² ≤ g*² − ρδ0 at "
-                       f"t = {t} (before T1 = {T1}): γ(1) is too large. The derivation of "
-                       "Proposition 'A sufficient γ(1)' gives a safe value.")
+        broken = (f"With γ(1) = {gamma1:.3g} the scale breaks the ceiling g_t² ≤ g*² − ρδ0 at "
+                  f"t = {t} (before T1 = {T1}): γ(1) is too large.")
+        return False, hints(*(f"{broken} {s}" for s in _G1_STEPS))
     if h.w_perp_norm[T1] > 1e-4:
         return False, (f"The ceiling holds but ‖w⊥_T1‖ = {h.w_perp_norm[T1]:.3g} > 1e-4. "
                        "Is T1 = th.t1_slow_scale(wp0, g0, g_star, 0.5, 1e-4)?")
@@ -137,22 +178,35 @@ def _gamma2_ref() -> float:
     return float(_GRID[ok].max())
 
 
-@exercise("ex-ch4-gamma2-max", reference=_gamma2_ref, wrong=lambda: 0.25)
-def _(answer):
+_G2_STEPS = (
+    "Look at how g_t − g* changes from one step to the next near the end of the run.",
+    "Linearize the scale step around g*: gₜ₊₁ − g* ≈ (1 − γ(2))(gₜ − g*). When does that "
+    "contract?",
+    "Run the whole grid in one batched rpgd call and keep the largest value that meets both "
+    "conditions.",
+)
+
+
+@exercise("ex-ch4-gamma2-max", reference=_gamma2_ref, wrong=lambda: 0.25,
+          mistakes=[(lambda: 0.25, "1/4 is only what the theorem needs"),
+                    (lambda: 1.0, "a larger value on the grid is safe too"),
+                    (lambda: 2.5, "is not safe")],
+          hints=hints(*_G2_STEPS), method_words=("1 − γ(2)", "batched", "Linearize"))
+def _(answer) -> tuple[bool, str | Hints]:
     x = as_float(answer)
     ref = _gamma2_ref()
     if np.isclose(x, ref, atol=1e-9):
-        return True, ("Beyond it, g_{t+1} − g* ≈ (1 − γ(2))(g_t − g*) no longer contracts "
+        return True, ("Beyond it, gₜ₊₁ − g* ≈ (1 − γ(2))(gₜ − g*) no longer contracts "
                       "(|1 − γ(2)| ≥ 1).")
-    if np.isclose(x, 0.25) or x <= 1:
+    if np.isclose(x, 0.25):
         return False, ("1/4 is only what the theorem needs for its proof; much larger values are "
                        "still safe. Run the whole grid in one batched rpgd call and keep the "
                        "largest value that meets both conditions.")
     if not np.any(np.isclose(x, _GRID, atol=1e-9)):
         return False, "Give a value of the grid np.round(np.arange(0.1, 3.01, 0.1), 1)."
     if x > ref:
-        return False, (f"γ(2) = {x:g} is not safe: the scale does not settle. Linearize: "
-                       "g_{t+1} − g* ≈ (1 − γ(2))(g_t − g*).")
+        return False, hints(*(f"γ(2) = {x:g} is not safe: the scale does not settle. {s}"
+                              for s in _G2_STEPS))
     return False, "That one is safe, but a larger value on the grid is safe too."
 
 
@@ -161,18 +215,37 @@ def _first_step_ref() -> float:
     return 0.5 + 0.1 * (-0.8 - 0.5 * 0.64)
 
 
-@exercise("ex-ch4-first-step", reference=_first_step_ref, wrong=lambda: 0.5 + 0.1 * (0.8 - 0.32))
-def _(answer):
+_FS_MISTAKES = [
+    (lambda: 0.5 + 0.1 * (0.8 - 0.32),
+     "Check the sign of w0ᵀx*: w0 has the component −0.8 w* and x* = g* w*."),
+    (lambda: 0.5 + 0.1 * (-0.8 - 0.5 * 0.8), "‖w0∥‖² is 0.8² = 0.64, not 0.8."),
+    (lambda: 0.5 + 0.1 * (-0.8 + 0.5 * 0.64),
+     "Check the sign of the second term: the update subtracts g0‖w0∥‖²."),
+    (lambda: 0.1 * (-0.8 - 0.5 * 0.64),
+     "That is the increment (g1 − g0)/g*; the exercise asks for g1/g* itself."),
+]
+
+_FS_STEPS = (
+    "Put the statement's numbers into the update one term at a time, measuring every length in "
+    "units of g*.",
+    "You need w0ᵀx* and ‖w0∥‖²: only the w* component of w0 contributes to either (Au = 0).",
+    "Divide by g*: g1/g* = 0.5 + 0.1·(w0ᵀx*/g* − (g0/g*)·‖w0∥‖²), with w0ᵀx*/g* = −0.8 and "
+    "‖w0∥‖² = 0.64.",
+)
+
+
+@exercise("ex-ch4-first-step", reference=_first_step_ref, wrong=lambda: 0.5 + 0.1 * (0.8 - 0.32),
+          mistakes=[(f, m[:40]) for f, m in _FS_MISTAKES], hints=hints(*_FS_STEPS),
+          method_words=("−0.8", "0.64", "0.5 + 0.1"))
+def _(answer) -> tuple[bool, str | Hints]:
     x = as_float(answer)
-    ref = _first_step_ref()
-    if np.isclose(x, ref, rtol=1e-4):
-        return True, "The first step lowers g: a negative overlap of w0∥ with w* pulls it down."
-    if np.isclose(x, 0.5 + 0.1 * (0.8 - 0.32), rtol=1e-4):
-        return False, "Check the sign of w0ᵀx*: w0 has the component −0.8 w* and x* = g* w*."
-    if np.isclose(x, 0.5 + 0.1 * (-0.8 - 0.5 * 0.8), rtol=1e-4):
-        return False, "‖w0∥‖² is 0.8² = 0.64, not 0.8."
+    ok, message = close(x, _first_step_ref(), hint="",
+                        mistakes=[(f(), m) for f, m in _FS_MISTAKES],
+                        remark="The first step lowers g: a negative overlap of w0∥ with w* pulls "
+                               "it down.")
+    if ok or message:
+        return ok, message
     if x >= 0.5:
-        return False, ("The increment γ0 (w0ᵀx* − g0‖w0∥‖²) is negative here: "
-                       "w0ᵀx* = −0.8 g* and g0‖w0∥‖² = 0.5 g* · 0.64.")
-    return False, ("Divide by g*: g1/g* = 0.5 + 0.1·(w0ᵀx*/g* − (g0/g*)·‖w0∥‖²), with "
-                   "w0ᵀx*/g* = −0.8 and ‖w0∥‖² = 0.64.")
+        return False, hints("The scale goes down in this step: check the sign of each term of the "
+                            "increment.", *_FS_STEPS[1:])
+    return False, hints(*_FS_STEPS)
