@@ -84,6 +84,31 @@ def test_scale_increment_and_first_step_can_lower_g(problem):
     assert np.all(np.diff(r.history.g[1:], axis=0) >= -1e-12)  # ... and never again
 
 
+def test_scale_bound_against_brute_force_and_runs(problem):
+    gs = problem.g_star
+    g0, gamma, T = 0.4 * gs, np.array([0.05, 0.3, 1.0]), 40
+    G = th.orthogonal.scale_bound(g0, gs, gamma, T)
+    assert G.shape == (T + 1, 3) and np.allclose(G[0], g0)
+    # one step of the recursion = g + γ·max over a ∈ [0, 1] of a(g* − g a), by brute force
+    a = np.linspace(0, 1, 200001)[:, None, None]
+    m = np.max(a * (gs - G[:-1][None] * a), axis=0)
+    assert np.allclose(G[1:], G[:-1] + gamma * m, rtol=1e-9)
+    # the exponential bound used for γ(1): G_t ≤ g0 exp(t γ g*²/(4 g0²))
+    t = np.arange(T + 1)[:, None]
+    assert np.all(G <= g0 * np.exp(t * gamma * gs**2 / (4 * g0**2)) * (1 + 1e-12))
+    # g_t ≤ G_t along runs, also from starts whose first step lowers g (g_t < g0 for a while)
+    w0 = np.vstack([_starts(problem, 20, seed=21), _adversarial(problem, 0.95)])
+    B = len(w0)
+    for k, gam in enumerate(gamma):
+        r = rpgd(problem, np.full(B, g0), w0, eta=inverse_g_squared, gamma=gam, tol=0,
+                 max_iter=T)
+        assert np.any(r.history.g[1] < g0)
+        assert np.all(r.history.g <= G[:, k : k + 1] * (1 + 1e-12))
+    # the hypothesis γ ≤ 1 matters: above 1 the step map decreases on g < g*/2
+    with pytest.raises(ValueError, match="gamma"):
+        th.orthogonal.scale_bound(g0, gs, 1.5, 3)
+
+
 def test_case_b_closed_form_against_simulation(problem):
     B, T = 4, 60
     w0 = _starts(problem, B, seed=7)

@@ -32,6 +32,7 @@ __all__ = [
     "gamma1_sufficient",
     "residual_at_cap",
     "residual_bound",
+    "scale_bound",
     "scale_cap",
     "scale_increment",
     "t1_fixed_scale",
@@ -183,6 +184,52 @@ def scale_increment(problem: Problem, g, w, gamma):
     return _out(inc, batched)
 
 
+def scale_bound(g0, g_star, gamma, t):
+    """An upper bound ``G_t ≥ g_t`` on the scale of rPGD (``AAᵀ = I``, ``η_t = 1/g_t²``).
+
+    The increment of one scale step is ``γ wᵀAᵀr = γ (wᵀx* − g‖w∥‖²) ≤ γ m(g)`` with::
+
+        m(g) = max_{0 ≤ a ≤ 1} a (g* − g a) = g*²/(4g)  if g ≥ g*/2,   g* − g  if g ≤ g*/2,
+
+        G_0 = g0,   G_{t+1} = G_t + γ m(G_t).
+
+    For ``t ≥ 1`` this holds because ``w∥_t = a_t w*`` with ``0 < a_t ≤ 1`` (Lemma E.2, for
+    ``g_{t−1} > 0``); at ``t = 0`` because ``w0ᵀx* ≤ g*‖w0∥‖`` and ``‖w0∥‖ ≤ 1``. For
+    ``0 < γ ≤ 1`` the map ``g ↦ g + γ m(g)`` is non-decreasing on ``g > 0`` (slope ``1 − γ``
+    below ``g*/2``, ``1 − γ g*²/(4g²) ≥ 1 − γ`` above), so by induction ``g_t ≤ G_t`` as long as
+    ``g_1, …, g_t > 0``, even when the first step lowers ``g``. Since ``G_t ≥ g0`` and
+    ``m(g) ≤ g*²/(4g)``, ``G_t ≤ g0 exp(t γ g*²/(4 g0²))``: the bound behind
+    :func:`gamma1_sufficient` (Theorem 3.2(a)), now without assuming ``g_t ≥ g0``.
+
+    Parameters
+    ----------
+    g0, g_star : float or array_like
+        ``0 < g0 < g*``.
+    gamma : float or array_like
+        The scale step, ``0 < γ ≤ 1`` (for ``γ > 1`` the map is not monotone and ``G_t`` need
+        not bound ``g_t``).
+    t : int
+        Number of steps, ``t >= 0``.
+
+    Returns
+    -------
+    ndarray, shape (t + 1, ...)
+        ``G_0, …, G_t`` (broadcast over ``g0``, ``g_star``, ``gamma``).
+    """
+    g0, g_star = _below_g_star(g0, g_star)
+    gamma = _pos(gamma, "gamma")
+    if np.any(gamma > 1):
+        raise ValueError(f"scale_bound needs 0 < gamma <= 1 (monotone step map), got {gamma!r}")
+    if isinstance(t, bool) or not isinstance(t, (int, np.integer)) or t < 0:
+        raise ValueError(f"t must be an integer >= 0, got {t!r}")
+    G = [np.broadcast_to(g0, np.broadcast_shapes(g0.shape, g_star.shape, gamma.shape)) * 1.0]
+    for _ in range(int(t)):
+        g = G[-1]
+        m = np.where(g >= g_star / 2, g_star**2 / (4 * g), g_star - g)
+        G.append(g + gamma * m)
+    return np.array(G)
+
+
 # ------------------------------------------------------------- case (b): γ(1) = 0
 def w_perp_fixed_scale(w_perp0, g0, g_star, t):
     """Case (b) of Theorem 3.2, ``γ(1) = 0``: ``‖w⊥_t‖`` in closed form.
@@ -221,8 +268,9 @@ def t1_fixed_scale(w_perp0, g0, g_star, eps):
         T1 = ⌈ log[(1/ε² + 1/(κ−1)) / (1/‖w⊥_0‖² + 1/(κ−1))] / log κ ⌉,   κ = g*²/g0²,
 
     about ``2 log(1/ε)/log(g*²/g0²)``: linear in ``log(1/ε)`` with a constant between the
-    paper's ``g0²/δ0`` and ``g*²/δ0`` (``x/(1+x) ≤ log(1+x) ≤ x`` with ``x = δ0/g0²``). ``0`` if
-    ``‖w⊥_0‖ ≤ ε`` already.
+    paper's ``g0²/δ0`` and ``g*²/δ0`` (``x/(1+x) ≤ log(1+x) ≤ x`` with ``x = δ0/g0²``). The
+    paper's ``g0²/δ0`` underestimates it by the factor ``x/log(1+x)``, unbounded as
+    ``g0 → 0``; ``g*²/δ0`` bounds it uniformly. ``0`` if ``‖w⊥_0‖ ≤ ε`` already.
     """
     g0, g_star = _below_g_star(g0, g_star)
     wp0, eps = _pos(w_perp0, "w_perp0"), _eps(eps)
@@ -274,8 +322,8 @@ def gamma1_sufficient(g0, g_star, rho, T1):
     Derivation: ``wᵀAᵀr = a(g* − g a) ≤ g*²/(4g)`` (maximized over ``a``), so
     ``g_{t+1} ≤ g_t (1 + γ g*²/(4 g_t²)) ≤ g_t exp(γ g*²/(4 g0²))`` while ``g_t ≥ g0``; after
     ``T1`` steps ``g_{T1}² ≤ g0² exp(γ g*² T1/(2 g0²)) = g*² − ρδ0``. The step ``t = 0`` may lower
-    ``g`` (see :func:`scale_increment`), which this argument glosses over; the tests check the
-    cap on adversarial starts. ``ρ = 1`` gives ``γ(1) = 0`` (case (b)).
+    ``g`` (see :func:`scale_increment`); that only lowers the bound, see :func:`scale_bound`
+    (for ``0 < γ ≤ 1`` and ``g_1 > 0``). ``ρ = 1`` gives ``γ(1) = 0`` (case (b)).
     """
     g0, g_star = _below_g_star(g0, g_star)
     rho = _rho(rho)
