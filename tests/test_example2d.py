@@ -153,3 +153,23 @@ def test_chapter3_exercises_registered_and_give_hints():
     verdict, _, msg = evaluate("ex-ch3-schedule",
                                {"eta": 4.0, "gamma1": 1.0, "T1": 0, "gamma2": 1.0})
     assert verdict == "not-yet" and "Hold the scale" in msg
+
+
+@pytest.mark.parametrize("c", [1e-3, 1e-2, 0.05])
+def test_limit_state_keeps_relative_accuracy_for_tiny_end_angles(c):
+    # small c, |g0| < |y|: θ∞ is astronomically small; compare with flow_g_inf's route (in g∞²)
+    g0, th0 = 0.5, 1.2
+    th_inf, g_inf = ex.limit_state(g0, th0, c)
+    x2_lib = theory.flow_limit(P1, g0, ex.direction(th0), c)[1]
+    assert 0 < th_inf < 1e-3
+    assert g_inf * math.sin(th_inf) == pytest.approx(x2_lib, rel=1e-8)
+    # and against the leading-order asymptotics sin θ∞ ≈ sin θ0 · e^{−(y² − g0²)/(2c)}
+    assert math.log(th_inf) == pytest.approx(math.log(math.sin(th0)) - (1 - g0**2) / (2 * c),
+                                             rel=1e-3)
+
+
+def test_stuck_scale_at_a_vertical_direction_is_the_spurious_point():
+    for th0 in (math.pi / 2, -math.pi / 2):
+        assert ex.stuck_scale(th0, 1.0) == 0.0
+        assert np.allclose(ex.state_velocity(th0, 0.0, 1.0), 0.0, atol=1e-15)
+        assert ex.state_invariant(th0, 0.0, 1.0) == pytest.approx(1.0)

@@ -143,6 +143,12 @@ def limit_state(g0: float, theta0: float, c: float, y: float = 1.0) -> tuple[flo
 
     Valid for starts with ``y g0 cos θ0 > 0`` (``x1`` on the side of ``y``): then ``g`` keeps its
     sign and the loss goes to zero. ``g∞`` has the sign of ``g0`` and ``θ∞ ∈ [−π, π]``.
+
+    Limits in ``c`` (read off the equation; for ``0 < |θ0| < π/2`` and ``g0 > 0``, ``y > 0``):
+    as ``c → ∞`` the end tends to the radial point ``(y, y tan θ0)``, where the ray through
+    ``x0`` meets the zero-loss line (not GD's ``(y, g0 sin θ0)``); as ``c → 0`` it tends to
+    ``x* = (y, 0)`` if ``|g0| < |y|`` and to the fixed-scale point ``(y, ±√(g0² − y²))`` of
+    Theorem 2.6 Part II if ``|g0| > |y|``.
     """
     c = float(check_step(c, "c", allow_zero=False))
     y = _y(y)
@@ -158,15 +164,22 @@ def limit_state(g0: float, theta0: float, c: float, y: float = 1.0) -> tuple[flo
     else:
         log_k = math.log(abs(s0)) + g0 * g0 / (2 * c)
 
-        def phi(u: float) -> float:  # u = |θ'| in (0, π/2), θ' the angle measured from ±x1
-            return math.log(math.sin(u)) + y * y / (2 * c * math.cos(u) ** 2) - log_k
+        def phi(v: float) -> float:  # v = log u, u = |θ'| in (0, π/2) from ±x1
+            u = math.exp(v)
+            log_sin = v + (math.log(math.sin(u) / u) if u > 0 else 0.0)
+            return log_sin + y * y / (2 * c * math.cos(u) ** 2) - log_k
 
-        lo, hi = 1e-300, math.pi / 2
-        # phi(lo) < 0; find a hi with phi(hi) > 0 below π/2
-        u_hi = math.pi / 4
-        while phi(u_hi) <= 0:
-            u_hi = 0.5 * (u_hi + hi)
-        u = brentq(phi, lo, u_hi, xtol=1e-16, rtol=4 * np.finfo(float).eps, maxiter=500)
+        # phi increases from −∞ (u → 0) to +∞ (u → π/2). The root can be astronomically small
+        # (small c, |g0| < |y|: sin θ∞ ≈ sin θ0 · e^{−(y² − g0²)/(2c)}), so solve for v = log u,
+        # which keeps the relative accuracy (u underflows to 0 only below ~1e-308).
+        v_hi = math.log(math.pi / 4)
+        while phi(v_hi) <= 0:
+            v_hi = math.log(0.5 * (math.exp(v_hi) + math.pi / 2))
+        v_lo = min(log_k - y * y / (2 * c) - 1.0, v_hi - 1.0)
+        while phi(v_lo) >= 0:
+            v_lo = 2 * v_lo - 1.0
+        v = brentq(phi, v_lo, v_hi, xtol=1e-15, rtol=4 * np.finfo(float).eps, maxiter=500)
+        u = math.exp(v)
         g = y / math.cos(u) if y > 0 else -y / math.cos(u)
         # cos θ has the sign of y; sin θ the sign of sin θ0
         th = math.copysign(u, s0) if y > 0 else math.copysign(math.pi - u, s0)
@@ -183,14 +196,17 @@ def stuck_scale(theta0: float, c: float, y: float = 1.0) -> float:
     ``±|y|√c``). Both separatrices through them are the level set ``|sin θ| exp(g²/(2c)) = 1``;
     the branch with ``y g cos θ < 0`` (``x1`` on the wrong side) flows into the saddle. So for
     ``θ0`` with ``cos θ0 ≠ 0`` and ``sin θ0 ≠ 0`` the one stuck start is
-    ``g0 = ±√(−2c·log|sin θ0|)`` with the sign making ``y g0 cos θ0 < 0``.
-    Every other start reaches zero loss (Theorem 2.6: zero loss or S).
+    ``g0 = ±√(−2c·log|sin θ0|)`` with the sign making ``y g0 cos θ0 < 0``. For ``cos θ0 = 0``
+    (``θ0 = ±π/2``) the one stuck start is the spurious point itself, ``g0 = 0`` (returned as
+    ``0.0``). Every other start reaches zero loss (Theorem 2.6: zero loss or S; ``c > 0``).
     """
     c = float(check_step(c, "c", allow_zero=False))
     y = _y(y)
     s, co = math.sin(theta0), math.cos(theta0)
-    if s == 0 or abs(co) < 1e-15:
-        raise ValueError("θ0 must have sin θ0 ≠ 0 and cos θ0 ≠ 0")
+    if s == 0:
+        raise ValueError("θ0 must have sin θ0 ≠ 0 (the level set K = 1 needs |sin θ0| > 0)")
+    if abs(co) < 1e-15:
+        return 0.0  # θ0 = ±π/2: the level K = 1 is reached at g = 0, the spurious point itself
     g = math.sqrt(-2 * c * math.log(abs(s)))
     return -math.copysign(g, y * co)
 
