@@ -150,3 +150,47 @@ def test_asymptotic_rate_is_one_above_g_star_and_tends_to_one():
     assert th.asymptotic_rate(p, 1.5 * p.g_star) == 1.0
     rates = th.asymptotic_rate(p, np.array([0.5, 0.9, 0.99, 0.999]) * p.g_star)
     assert np.all(np.diff(rates) < 0) and rates[-1] < 1.01
+
+
+@pytest.mark.parametrize("cond", [1.0, 4.0, 10.0])
+@pytest.mark.parametrize("delta", [0.1, 0.5, 2.0])
+def test_sharp_admissible_g0_gives_one_plus_delta_and_is_tight(cond, delta):
+    """‖v‖ ≥ 1 + δ for every unit w at g0 = g*λ_min/(2 + δ − λ_min), attained at w = −w*."""
+    p = make_conditioned_problem(12, 40, cond=cond, seed=1, align="weakest")
+    g0 = th.general.sharp_admissible_g0(p, delta)
+    assert math.isclose(g0, p.g_star * p.lam_min / (2 + delta - p.lam_min), rel_tol=1e-12)
+    assert g0 >= th.admissible_g0(p, delta)
+    W = np.vstack([_starts(p.d, 200, seed=7), -p.w_star, p.w_star])
+    v = np.linalg.norm(_v_direct(p, g0, W, 1 / g0**2), axis=1)
+    assert v.min() >= (1 + delta) * (1 - 1e-12)
+    assert math.isclose(v[-2], 1 + delta, rel_tol=1e-9)          # w = −w*: the bound is attained
+    bigger = 1.01 * g0                                           # any larger g0 fails at −w*
+    assert np.linalg.norm(_v_direct(p, bigger, -p.w_star[None], 1 / bigger**2)) < 1 + delta
+    if cond == 1.0:  # AAᵀ = I: Theorem 3.2(b)'s g0 ≤ g*/(1 + δ)
+        assert math.isclose(g0, p.g_star / (1 + delta), rel_tol=1e-12)
+    with pytest.raises(ValueError, match="delta"):
+        th.general.sharp_admissible_g0(p, -1.0)
+
+
+@pytest.mark.parametrize("cond", [10.0, 100.0])
+@pytest.mark.parametrize("ratio", [0.1, 0.5, 0.9])
+def test_asymptotic_rate_weakest_alignment_closed_form(cond, ratio):
+    """x* on the weakest eigenvector: w∞ = w*, μ = g0 λ_min (g* − g0), factor 1 + (g*/g0 − 1)/κ."""
+    p = make_conditioned_problem(12, 40, cond=cond, seed=3, align="weakest")
+    g0 = ratio * p.g_star
+    w_inf = th.fixed_scale_limit(p, g0, p.w_star)
+    np.testing.assert_allclose(w_inf, p.w_star, atol=1e-10)
+    # the secular equation g0 Aᵀ(y − g0 A w*) = μ w* with μ from the closed form
+    mu = g0 * p.lam_min * (p.g_star - g0)
+    np.testing.assert_allclose(g0 * p.A.T @ (p.y - g0 * p.A @ p.w_star), mu * p.w_star, atol=1e-10)
+    assert math.isclose(th.asymptotic_rate(p, g0), 1 + (1 / ratio - 1) / cond, rel_tol=1e-9)
+
+
+def test_fixed_scale_at_g_star_converges_like_one_over_sqrt_t():
+    """AAᵀ = I, g0 = g*: 1/‖w⊥_t‖² = 1/‖w⊥_0‖² + t (Theorem 3.2(b)'s recursion with κ = 1)."""
+    p = make_conditioned_problem(10, 30, cond=1, seed=0)
+    W = _starts(p.d, 3, seed=2)
+    run = rpgd(p, p.g_star, W, eta=1 / p.g_star**2, gamma=0.0, tol=0.0, max_iter=500)
+    h = run.history.w_perp_norm
+    t = np.arange(h.shape[0])[:, None]
+    np.testing.assert_allclose(1 / h**2, 1 / h[0] ** 2 + t, rtol=1e-8)

@@ -5,8 +5,8 @@ held fixed at ``g = g0`` and rPGD (Algorithm 2, ``γ = 0``) updates the directio
 
     v_t = w_t − η ∇_w f(w_t, g0) = w_t + η g0 Aᵀ(y − g0 A w_t),    w_{t+1} = v_t/‖v_t‖.
 
-The paper does not state ``η``; with ``η = 1/g0²`` (``1/(g0² λ_max)`` in general, the inverse
-Lipschitz constant of ``∇_w f``) and ``Aᵀy = AᵀA x*``::
+The extracted main text of the paper does not state ``η``; with ``η = 1/g0²`` (``1/(g0² λ_max)``
+in general, the inverse Lipschitz constant of ``∇_w f``) and ``Aᵀy = AᵀA x*``::
 
     v_t = (I − AᵀA) w_t + AᵀA x*/g0,     v⊥_t = w⊥_t,
 
@@ -67,6 +67,35 @@ def admissible_g0(problem: Problem, delta):
     """
     delta = _delta(delta)
     return problem.g_star * (problem.lam_min / problem.lam_max) / (2 + delta)
+
+
+def sharp_admissible_g0(problem: Problem, delta):
+    """Largest fixed scale for which the derivation of Proposition 3.3 gives ``‖v_t‖ ≥ 1 + δ``.
+
+    The proof (Appendix E.3, with ``η = 1/g0²``) bounds ``‖v_t‖ ≥ λ_min g*/g0 − (1 − λ_min)`` for
+    every unit ``w_t``; this is ``≥ 1 + δ`` exactly when ``g0 ≤ g* λ_min/(2 + δ − λ_min)``,
+    a little larger than the proposition's ``g* λ_min/(2 + δ)`` (:func:`admissible_g0`). The
+    bound is attained (``x*`` on the weakest eigenvector, ``w → −w*``), so no larger ``g0``
+    works for every ``w``. At ``κ = 1`` it is ``g*/(1 + δ)``: with ``AAᵀ = I``,
+    ``‖v_t‖ ≥ g*/g0`` (Theorem 3.2, case (b)), and every ``g0 < g*`` has some ``δ > 0``.
+    Scale-free form: ``λ_min`` stands for ``λ_min/λ_max``.
+
+    Parameters
+    ----------
+    problem : Problem
+    delta : float or array_like
+        ``δ > 0`` (any ``δ > −1`` is accepted).
+
+    Returns
+    -------
+    float or ndarray
+    """
+    arr = as_finite_array(delta, "delta", (0, 1))
+    if np.any(arr <= -1):
+        raise ValueError(f"delta must be > -1 (the bound divides by 1 + delta), got {delta!r}")
+    delta = float(arr) if arr.ndim == 0 else arr
+    lam = problem.lam_min / problem.lam_max
+    return problem.g_star * lam / (2 + delta - lam)
 
 
 def certified_delta(problem: Problem, g0):
@@ -150,8 +179,14 @@ def asymptotic_rate(problem: Problem, g0):
     equation of Theorem 2.6 Part II, ``g0 Aᵀ(y − g0 A w∞) = μ w∞`` with ``μ > 0``
     (:func:`wnlib.theory.fixed_scale_limit`). There ``v = (1 + ημ) w∞``, so
     ``‖w⊥_{t+1}‖/‖w⊥_t‖ → 1/(1 + μ/(g0² λ_max))``; this returns ``1 + μ/(g0² λ_max)``. It tends to
-    ``1`` as ``|g0| → g*`` (phase 1 slows down without bound) and is ``1`` for ``|g0| ≥ g*`` (then
-    zero loss is reachable on the sphere and ``w⊥`` stops shrinking). This is our addition to the
+    ``1`` as ``|g0| → g*`` (phase 1 slows down without bound). For ``|g0| ≥ g*`` the value ``1``
+    is returned without computing anything: for ``|g0| > g*`` the sphere holds zero-loss points
+    with ``w⊥ ≠ 0`` and runs end at one of them (``‖w⊥‖`` levels off); at ``|g0| = g*`` exactly,
+    ``w*`` is the only zero-loss point on the sphere and ``‖w⊥‖ → 0`` sublinearly (like ``1/√t``
+    when ``AAᵀ = I``). Do not use this function to *find* the threshold ``g*``: run rPGD.
+    With ``x*`` on the eigenvector of ``λ_min`` the limit is ``w∞ = w*``,
+    ``μ = g0 λ_min (g* − g0)`` and the factor is ``1 + (g*/g0 − 1)/κ``: a large spread slows
+    phase 1 at every ``g0/g*``. This is our addition to the
     paper: it measures how conservative the condition of Proposition 3.3 is.
 
     Parameters
