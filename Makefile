@@ -140,6 +140,31 @@ test: lint test-lib claims test-nb book student test-site test-editions
 	@echo
 	@echo "make test: all passed"
 
+# ------------------------------------------------------------------ instructors
+# Graded assignments with otter-grader (the `instructor` extra; see instructors.md).
+INSTR_STAMP := $(VENV)/.instructor-stamp
+ROSTER ?= instructor/roster.csv
+GRADE_TIMEOUT ?= 120
+.PHONY: assign grade test-grading
+
+$(INSTR_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -c requirements-lock.txt -e ".[instructor]"
+	touch $@
+
+# _build/assign/student/<id>/<chapter>.ipynb for every id of ROSTER, and _build/assign/autograder/
+assign: $(INSTR_STAMP)
+	$(PY) -m tools.grading.assign --roster $(ROSTER)
+
+# SUBMISSIONS/<id>/<chapter>.ipynb -> _build/grades/grades.csv and _build/grades/feedback/<id>.md
+grade: $(INSTR_STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=dir (dir/<id>/<chapter>.ipynb)"; exit 2; }
+	@test -f _build/assign/autograder/variants.py || { echo "no autograder: run make assign first"; exit 2; }
+	$(PY) -m tools.grading.grade $(SUBMISSIONS) --timeout $(GRADE_TIMEOUT)
+
+# The assign/grade kit end to end (a synthetic class) and the no-leak search.
+test-grading: $(INSTR_STAMP)
+	$(BIN)/pytest -q -p no:cacheprovider -m grading --require-build tests/test_grading.py
+
 # ------------------------------------------------------------------ bench
 bench: $(STAMP) $(VENDOR)
 	@set -e; for f in bench/*.py; do echo "== $$f"; $(PY) $$f; done
