@@ -122,7 +122,7 @@ _G1_STEPS = (
     "Bound how much g can grow in one step near the ceiling, and ask that T1 such steps stay "
     "below g*² − ρδ0.",
     "The chapter's proposition on a sufficient γ(1) (Section 3) gives a safe value: "
-    "th.gamma1_sufficient(g0, g_star, 0.5, T1).",
+    "theory.gamma1_sufficient(g0, g_star, 0.5, T1).",
 )
 
 
@@ -137,7 +137,9 @@ def _(answer) -> tuple[bool, str | Hints]:
         return False, ("Case (a) asks for a positive γ(1) (γ(1) = 0 is case (b)): a small "
                        "positive step.")
     if gamma1 > 10:
-        return False, "That step is huge: the scale would jump past g* in one step."
+        return False, ("That step is huge: from this w0 the first scale step, "
+                       "γ(1)·(w0ᵀx* − g0‖w0∥‖²), is negative, and with γ(1) > 10 it takes g "
+                       "below zero.")
     problem, w0, g0, T1 = _gamma1_setting()
     r = rpgd(problem, g0, w0, eta=inverse_g_squared, gamma=two_stage(gamma1, 0.25, T1), tol=0,
              max_iter=T1)
@@ -151,7 +153,7 @@ def _(answer) -> tuple[bool, str | Hints]:
         return False, hints(*(f"{broken} {s}" for s in _G1_STEPS))
     if h.w_perp_norm[T1] > 1e-4:
         return False, (f"The ceiling holds but ‖w⊥_T1‖ = {h.w_perp_norm[T1]:.3g} > 1e-4. "
-                       "Is T1 = th.t1_slow_scale(wp0, g0, g_star, 0.5, 1e-4)?")
+                       "Is T1 = theory.t1_slow_scale(wp0, g0, g_star, 0.5, 1e-4)?")
     return True, (f"g_t² stays below the ceiling up to T1 = {T1} and ‖w⊥_T1‖ = "
                   f"{h.w_perp_norm[T1]:.2g} ≤ 1e-4.")
 
@@ -205,7 +207,8 @@ def _(answer) -> tuple[bool, str | Hints]:
     if not np.any(np.isclose(x, _GRID, atol=1e-9)):
         return False, "Give a value of the grid np.round(np.arange(0.1, 3.01, 0.1), 1)."
     if x > ref:
-        return False, hints(*(f"γ(2) = {x:g} is not safe: the scale does not settle. {s}"
+        return False, hints(*(f"γ(2) = {x:g} is not safe: the scale does not settle at g* (at 2 it "
+                              f"cycles around g*; beyond 2 it is thrown far from g*). {s}"
                               for s in _G2_STEPS))
     return False, "That one is safe, but a larger value on the grid is safe too."
 
