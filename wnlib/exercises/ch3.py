@@ -162,7 +162,7 @@ def _run_schedule(answer) -> tuple[float, int, bool]:
                 "that moves early freezes part of w⊥ into the limit.",
                 "Hold the scale (γ1 = 0) for T1 steps with a direction step near η = 1/g0² "
                 "(Theorem 3.2), then release it with a moderate γ2."),
-    method_words=("γ1 = 0", "1/g0²", "Hold the scale"),
+    method_words=("1/g0²", "Theorem 3.2", "two_stage"),
 )
 def _schedule_check(answer) -> tuple[bool, str | Hints]:
     dist, n_iter, diverged = _run_schedule(answer)

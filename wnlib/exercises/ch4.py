@@ -118,7 +118,7 @@ def _gamma1_ref() -> float:
 
 
 _G1_STEPS = (
-    "How large may one scale step be if g must stay below the ceiling for T1 steps?",
+    "How large may one step of g be if g must stay below it for T1 steps?",
     "Bound how much g can grow in one step near the ceiling, and ask that T1 such steps stay "
     "below g*² − ρδ0.",
     "The chapter's proposition on a sufficient γ(1) (Section 3) gives a safe value: "
