@@ -23,13 +23,14 @@ export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help install assets book student lab serve test lint test-lib test-nb test-site \
+.PHONY: help install assets book student lab lab-source serve test lint test-lib test-nb test-site \
         test-editions claims bench clean npm browser notebooks
 
 help:
 	@echo "make book     build the website into _build/html (clean build, warnings are errors)"
 	@echo "make test     lint, library tests, notebooks (nbval), website, browser and editions tests"
-	@echo "make lab      open Jupyter Lab on the chapters (installs it on first use)"
+	@echo "make lab      students: Jupyter Lab on the student notebooks (no solutions; installs Lab on first use)"
+	@echo "make lab-source  authors and instructors: Jupyter Lab on the MyST sources in chapters/"
 	@echo "make notebooks  re-execute the chapter notebooks in place (NB=chapters/0N_x.ipynb for one)"
 	@echo "make serve    serve _build/html on http://127.0.0.1:$(PORT)"
 	@echo "make student  student website and notebooks (no solutions) + instructor notebooks"
@@ -98,10 +99,23 @@ $(LAB_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -c requirements-lock.txt -e ".[lab]"
 	touch $@
 
-# Jupyter Lab on 127.0.0.1 (root, e.g. in a container, needs --allow-root)
-lab: $(LAB_STAMP)
-	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR)/chapters \
-	    $(if $(filter 0,$(shell id -u)),--allow-root,)
+# The student notebooks (no solutions, plain Markdown), written from chapters/ when missing or
+# older than the chapters: no website build needed. Work done in them is kept (a newer chapter
+# goes next to a changed notebook as <name>.updated.ipynb).
+STUDENT_NB := _build/student/.notebooks-written.json
+$(STUDENT_NB): $(wildcard chapters/*.ipynb) $(wildcard tools/editions/*.py) _config.yml _toc.yml \
+               references.bib | $(STAMP)
+	$(PY) -m tools.editions notebooks
+
+# Jupyter Lab on 127.0.0.1 (root, e.g. in a container, needs --allow-root).
+# Students: the student notebooks. Authors and instructors: lab-source, the MyST sources
+# (solutions included), rendered by jupyterlab-myst.
+LAB_ARGS = --ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root,)
+lab: $(LAB_STAMP) $(STUDENT_NB)
+	$(BIN)/jupyter lab $(LAB_ARGS) --ServerApp.root_dir=$(CURDIR)/_build/student/notebooks
+
+lab-source: $(LAB_STAMP)
+	$(BIN)/jupyter lab $(LAB_ARGS) --ServerApp.root_dir=$(CURDIR)/chapters
 
 # ------------------------------------------------------------------ tests
 lint: $(STAMP)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import hashlib
 import json
 import shutil
 import subprocess
@@ -99,53 +100,88 @@ def _write_notebook(nb: dict, path: Path) -> None:
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _write_kept(nb: dict, path: Path, record: dict[str, str], key: str) -> Path:
+    """Write ``nb`` at ``path`` unless the file there was changed since it was written (a
+    student's or instructor's work): then write it next to it as ``<name>.updated.ipynb``."""
+    if path.is_file() and key in record and _digest(path) != record[key]:
+        path = path.with_name(f"{path.stem}.updated{path.suffix}")
+        print(f"note: kept your changed {path.name.replace('.updated', '')}; "
+              f"the current chapter is in {path.name}")
+        _write_notebook(nb, path)
+        return path
+    _write_notebook(nb, path)
+    record[key] = _digest(path)
+    return path
+
+
 def build_notebooks(
     root: Path = ROOT, build: Path = BUILD, *, stats: dict[str, int] | None = None
 ) -> tuple[list[Path], list[Path]]:
     """Write the student and instructor notebooks (and chapters/' other files).
 
-    Both are plain Jupyter notebooks (:func:`editions.myst2md.convert_notebook`); ``stats``,
-    if given, receives the counts of converted constructs (both editions)."""
+    Both are plain Jupyter notebooks (:func:`editions.myst2md.convert_notebook`), written to
+    ``build/student/notebooks`` and ``build/instructor/notebooks``. Only the chapter sources
+    are needed (outputs of the website build are used if ``make book`` ran). A notebook that
+    was changed since it was written there (work done in ``make lab``) is kept: the current
+    version goes next to it as ``<name>.updated.ipynb``. ``stats``, if given, receives the
+    counts of converted constructs (both editions).
+    """
     index = BookIndex.load(root)
-    student_dir = build / "student" / "notebooks"
-    instructor_dir = build / "instructor" / "notebooks"
-    for d in (student_dir, instructor_dir):
-        shutil.rmtree(d, ignore_errors=True)
-        d.mkdir(parents=True)
-    written_s, written_i = [], []
+    dirs = {edition: build / edition / "notebooks" for edition in ("student", "instructor")}
+    records = {}
+    for edition, d in dirs.items():
+        d.mkdir(parents=True, exist_ok=True)
+        rec = build / edition / ".notebooks-written.json"
+        records[edition] = json.loads(rec.read_text()) if rec.is_file() else {}
+    written: dict[str, list[Path]] = {edition: [] for edition in dirs}
     chapters = root / CHAPTERS
-    if chapters.is_dir():
-        for p in sorted(chapters.rglob("*")):
-            if not p.is_file() or ".ipynb_checkpoints" in p.parts or "__pycache__" in p.parts:
-                continue
-            rel = p.relative_to(chapters)
-            if p.suffix == ".ipynb":
-                nb, fresh = executed_notebook(p, root)
-                if not fresh:
-                    print(
-                        f"note: {rel} has no executed copy in the build cache (run make book);"
-                        " using its committed outputs"
-                    )
-                doc = p.relative_to(root).with_suffix("").as_posix()
-                for edition, d in (("student", student_dir), ("instructor", instructor_dir)):
-                    plain = convert_notebook(nb, edition, docname=doc, index=index, stats=stats)
-                    _write_notebook(plain, d / rel)
-                written_s.append(student_dir / rel)
-                written_i.append(instructor_dir / rel)
-            else:
-                for d in (student_dir, instructor_dir):
-                    (d / rel).parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(p, d / rel)
-    return written_s, written_i
+    for p in sorted(chapters.rglob("*")) if chapters.is_dir() else []:
+        if not p.is_file() or ".ipynb_checkpoints" in p.parts or "__pycache__" in p.parts:
+            continue
+        rel = p.relative_to(chapters)
+        if p.suffix != ".ipynb":
+            for d in dirs.values():
+                (d / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(p, d / rel)
+            continue
+        nb, fresh = executed_notebook(p, root)
+        if not fresh:
+            print(f"note: {rel} has no executed copy in the build cache (make book); using"
+                  " its committed outputs")
+        doc = p.relative_to(root).with_suffix("").as_posix()
+        for edition, d in dirs.items():
+            plain = convert_notebook(nb, edition, docname=doc, index=index, stats=stats)
+            written[edition].append(_write_kept(plain, d / rel, records[edition], rel.as_posix()))
+    for edition, record in records.items():
+        (build / edition / ".notebooks-written.json").write_text(json.dumps(record, indent=1))
+    return written["student"], written["instructor"]
+
+
+def student_branch(config: dict) -> str:
+    """The branch the student website's launch buttons open (``repository.student_branch``)."""
+    return str((config.get("repository") or {}).get("student_branch") or "student")
 
 
 def student_config(config: dict, root: Path = ROOT) -> dict:
-    """The student edition's Jupyter Book config, derived from the main ``_config.yml``."""
+    """The student edition's Jupyter Book config, derived from the main ``_config.yml``.
+
+    Its launch buttons (Binder, Colab; the hubs of the main config) open
+    ``chapters/<page>.ipynb`` on the branch :func:`student_branch`, which holds only the
+    student notebooks (:func:`write_student_branch`); its download button gives the student
+    notebook (:func:`build_site` replaces the page sources). No thebe.
+    """
     cfg = copy.deepcopy(config)
     cfg["title"] = f"{cfg.get('title', '')} (student edition)".strip()
     cfg.setdefault("execute", {})["execute_notebooks"] = "off"
-    # launch buttons would open the repository's notebooks, which hold the solutions
-    cfg["launch_buttons"] = {"binderhub_url": "", "colab_url": "", "thebe": False}
+    repo = cfg.setdefault("repository", {})
+    repo["branch"] = student_branch(config)
+    repo["path_to_book"] = ""
+    repo.pop("student_branch", None)
+    cfg["launch_buttons"] = {**(cfg.get("launch_buttons") or {}), "thebe": False}
     sphinx = cfg.setdefault("sphinx", {})
     # the staged copy has no tools/: load local extensions from the repository
     if sphinx.get("local_extensions"):
@@ -158,6 +194,68 @@ def student_config(config: dict, root: Path = ROOT) -> dict:
         str((root / p).resolve()) for p in sphinx_config.get("html_extra_path", [])
     ]
     return cfg
+
+
+def _locked_runtime(root: Path) -> list[str]:
+    """``name==version`` from requirements-lock.txt for each runtime dependency."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    deps = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    names = {Requirement(d).name.lower() for d in deps.get("dependencies", [])}
+    lock = root / "requirements-lock.txt"
+    lines = lock.read_text(encoding="utf-8").splitlines() if lock.is_file() else []
+    return [
+        line.strip()
+        for line in lines
+        if "==" in line and line.partition("==")[0].strip().lower().replace("_", "-") in names
+    ]
+
+
+def write_student_branch(root: Path = ROOT, build: Path = BUILD) -> Path:
+    """The tree of the student branch, in ``build/student/branch``: publish it as is.
+
+    ``chapters/``: the student notebooks (and the chapters' other files), at the paths the
+    student website's launch buttons use; ``binder/``: the Binder environment (the course
+    library from the main branch, with the locked versions of its dependencies); a README.
+    """
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
+    repo = config.get("repository") or {}
+    url, main_branch = str(repo.get("url", "")).rstrip("/"), repo.get("branch", "main")
+    tree = build / "student" / "branch"
+    shutil.rmtree(tree, ignore_errors=True)
+    shutil.copytree(
+        root / CHAPTERS,
+        tree / CHAPTERS,
+        ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints", "__pycache__"),
+    )
+    index = BookIndex.load(root)
+    for p in source_notebooks(root):
+        nb, _ = executed_notebook(p, root)
+        doc = p.relative_to(root).with_suffix("").as_posix()
+        _write_notebook(
+            convert_notebook(nb, "student", docname=doc, index=index),
+            tree / p.relative_to(root),
+        )
+    (tree / "binder").mkdir()
+    requirements = [
+        "# The course library (main branch) with the versions the course runs.",
+        f"wnlib @ git+{url}@{main_branch}",
+        *_locked_runtime(root),
+    ]
+    (tree / "binder" / "requirements.txt").write_text("\n".join(requirements) + "\n")
+    if (root / "binder" / "runtime.txt").is_file():
+        shutil.copy2(root / "binder" / "runtime.txt", tree / "binder" / "runtime.txt")
+    (tree / "README.md").write_text(
+        f"# {config.get('title', 'The course')}: student notebooks\n\n"
+        "The chapter notebooks without solutions, as plain Jupyter notebooks. Open them in "
+        "Jupyter Lab, on Binder or on Colab.\n\n"
+        f"Generated from the `{main_branch}` branch by `make student` "
+        "(`_build/student/branch/`); do not edit here.\n",
+        encoding="utf-8",
+    )
+    return tree
 
 
 def build_site(root: Path = ROOT, build: Path = BUILD, *, quiet: bool = False) -> Path:
@@ -189,6 +287,15 @@ def build_site(root: Path = ROOT, build: Path = BUILD, *, quiet: bool = False) -
     subprocess.run(cmd, check=True)
     shutil.move(tmp_out / "_build" / "html", out)
     shutil.rmtree(tmp_out, ignore_errors=True)
+    # the download button gives the page's source: make it the plain student notebook
+    index = BookIndex.load(root)
+    for p in source_notebooks(root):
+        rel = p.relative_to(root)
+        served = out / "_sources" / rel
+        if served.is_file():
+            nb, _ = executed_notebook(p, root)
+            doc = rel.with_suffix("").as_posix()
+            _write_notebook(convert_notebook(nb, "student", docname=doc, index=index), served)
     return out
 
 
@@ -215,8 +322,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("what", choices=["notebooks", "site", "all", "check"])
     args = parser.parse_args(argv)
     if args.what in ("notebooks", "all"):
-        s, i = build_notebooks()
-        print(f"{len(s)} student and {len(i)} instructor notebooks written")
+        stats: dict[str, int] = {}
+        s, i = build_notebooks(stats=stats)
+        tree = write_student_branch()
+        print(f"{len(s)} student and {len(i)} instructor notebooks written (plain Markdown):")
+        print("  " + ", ".join(f"{k} {v}" for k, v in sorted(stats.items())))
+        print(f"student branch tree: {tree}")
     if args.what in ("site", "all"):
         out = build_site()
         print(f"student website: {out}")

@@ -164,6 +164,7 @@ def find_leaks(lines: dict[str, list[str]], files: Iterable[Path]) -> list[tuple
 
 
 def student_artifacts(build: Path = BUILD) -> list[Path]:
-    """Every file of the student edition (website and notebooks)."""
-    return artifacts(build / "student" / "html", build / "student" / "notebooks")
+    """Every file of the student edition (website, notebooks, student branch tree)."""
+    student = build / "student"
+    return artifacts(student / "html", student / "notebooks", student / "branch")
 

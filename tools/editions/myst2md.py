@@ -43,6 +43,7 @@ import copy
 import functools
 import json
 import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -545,30 +546,45 @@ def _all(tokens):
             yield from _all(t.children)
 
 
+def _locate(segment: str, literal: str, pos: int) -> tuple[int, int]:
+    """Where the source text of an inline token is in ``segment``, from ``pos``.
+
+    A token spanning lines inside a list item or blockquote lost the indentation or ``>``
+    markers of its continuation lines, so these may separate its words in the source.
+    Returns ``(-1, -1)`` if it is not there."""
+    i = segment.find(literal, pos)
+    if i >= 0:
+        return i, i + len(literal)
+    words = literal.split()
+    if len(words) < 2:
+        return -1, -1
+    m = re.compile(r"[\s>]+".join(map(re.escape, words))).search(segment, pos)
+    return (m.start(), m.end()) if m else (-1, -1)
+
+
 def _convert_inline(ctx: _Context, inline, segment: str, quoted: bool) -> str:
     """Roles (and, in a blockquote, multi-line inline math) of one inline token."""
     out, pos = [], 0
     for c in inline.children or []:
         if c.type == "myst_role":
             role = role_of(c)
-            i = segment.find(role.source, pos)
+            i, j = _locate(segment, role.source, pos)
             if i < 0:
                 raise ValueError(f"{ctx.doc}: cannot locate {role.source!r} in its paragraph")
             out.append(segment[pos:i])
-            out.append(convert_role(ctx, role.name, role.content))
-            pos = i + len(role.source)
+            out.append(convert_role(ctx, role.name, " ".join(role.content.split())))
+            pos = j
         elif c.type == "math_inline":
-            literal = f"${c.content}$"
-            i = segment.find(literal, pos)
+            i, j = _locate(segment, f"${c.content}$", pos)
             if i >= 0:
                 out.append(segment[pos:i])
-                out.append(f"${' '.join(c.content.split())}$" if quoted else literal)
-                pos = i + len(literal)
+                out.append(f"${' '.join(c.content.split())}$" if quoted else segment[i:j])
+                pos = j
         elif c.type == "code_inline":
-            i = segment.find(c.content, pos)
+            i, j = _locate(segment, c.content, pos)
             if i >= 0:
-                out.append(segment[pos : i + len(c.content)])
-                pos = i + len(c.content)
+                out.append(segment[pos:j])
+                pos = j
         elif c.type == "substitution_inline":
             raise ValueError(f"{ctx.doc}: MyST substitutions have no plain-Markdown form")
     out.append(segment[pos:])
@@ -633,3 +649,64 @@ def convert_notebook(
         for k, v in ctx.counts.items():
             stats[k] = stats.get(k, 0) + v
     return out
+
+
+# ---------------------------------------------------------------------------- checking
+_MYST_TOKENS = {
+    "myst_role": "role",
+    "myst_target": "target (label)=",
+    "myst_line_comment": "% comment",
+    "myst_block_break": "+++ block break",
+    "math_block_label": "labelled $$ math $$ (label)",
+    "substitution_inline": "substitution",
+    "substitution_block": "substitution",
+    "front_matter": "front matter",
+}
+
+
+def myst_leftovers(text: str) -> list[str]:
+    """What in a markdown text only MyST (not Jupyter's Markdown) understands; ``[]`` if none.
+
+    Directives (backtick or colon fence), colon fences of any kind, roles, ``(label)=``
+    targets, directive option lines (``:label: …``), ``%`` comments, ``+++``, substitutions;
+    also math that Jupyter would break: a ``$`` left unpaired, and math split over lines of a
+    blockquote (the ``>`` would end up in the formula).
+    """
+    found: list[str] = []
+    lines = text.splitlines()
+    code_lines: set[int] = set()
+
+    def walk(tokens, quoted: int) -> None:
+        for t in tokens:
+            if t.type == "blockquote_open":
+                quoted += 1
+            elif t.type == "blockquote_close":
+                quoted -= 1
+            if t.type in ("fence", "colon_fence") and t.map:
+                code_lines.update(range(t.map[0], t.map[1]))
+                if t.info.strip().startswith("{"):
+                    found.append(f"directive {t.info.strip().split('}')[0]}}}")
+                elif t.type == "colon_fence":
+                    found.append("colon fence :::")
+            if t.type in _MYST_TOKENS:
+                name = t.meta.get("name", "") if t.type == "myst_role" else ""
+                found.append(f"{_MYST_TOKENS[t.type]} {name}".strip())
+            if t.type == "text" and "$" in t.content.replace("\\$", ""):
+                found.append(f"unpaired $ in {t.content.strip()[:40]!r}")
+            if quoted and t.type in ("math_block", "amsmath") and t.map:
+                if t.map[1] - t.map[0] > 1:
+                    found.append("display math over several blockquote lines")
+            if quoted and t.type == "math_inline" and "\n" in t.content:
+                found.append("inline math over several blockquote lines")
+            if t.children:
+                walk(t.children, quoted)
+
+    walk(parse(text), 0)
+    for i, line in enumerate(lines):
+        bare = line.lstrip(" >\t")
+        if i in code_lines or not bare.startswith(":"):
+            continue
+        key, sep, _ = bare[1:].partition(":")
+        if sep and key and key.replace("-", "").isalnum():
+            found.append(f"directive option line {bare.strip()[:40]!r}")
+    return found
