@@ -5,12 +5,7 @@
    nothing is cached and the working tree's ``_build`` is untouched; the ratio of its wall
    time to the sum of the notebooks' run times shows the parallelism whatever the machine.
 2. The run time of every notebook, from that build's jupyter-cache records, slowest first.
-3. One slider step of every interactive figure: the kernels of the build inherit
-   ``WNLIB_BENCH_FILE``, and every ``InteractiveFigure`` appends its timings there
-   (``draw`` alone, and ``draw`` + PNG encoding = one step in a live kernel; on the
-   website a step costs nothing, the frames are precomputed). The budget of AUTHORING.md
-   is 50 ms per draw call.
-4. The size of every built page (interactive figures embed their frames).
+3. The size of every built page. (Interactive figures: ``bench/bench_interactive.py``.)
 
 Usage: ``make bench`` or ``.venv/bin/python bench/bench_book.py [--keep DIR]``.
 """
@@ -18,7 +13,6 @@ Usage: ``make bench`` or ``.venv/bin/python bench/bench_book.py [--keep DIR]``.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import subprocess
@@ -28,7 +22,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DRAW_BUDGET_S = 0.050
 
 
 def _table(rows: list[list[str]], headers: list[str]) -> str:
@@ -39,10 +32,10 @@ def _table(rows: list[list[str]], headers: list[str]) -> str:
     return "\n".join(out)
 
 
-def build(out: Path, timings: Path) -> float:
+def build(out: Path) -> float:
     """What ``make book`` does, into ``out``: prefill the cache in parallel, then build."""
     jb = Path(sys.executable).with_name("jupyter-book")
-    env = dict(os.environ, WNLIB_BENCH_FILE=str(timings))
+    env = dict(os.environ)
     prefill = [sys.executable, str(ROOT / "tools" / "prefill_cache.py"),
                "--cache", str(out / "_build" / ".jupyter_cache")]
     cmd = [str(jb), "build", str(ROOT), "--path-output", str(out), "-W", "--keep-going", "-q"]
@@ -84,9 +77,8 @@ def main() -> int:
     else:
         tmp = tempfile.TemporaryDirectory(prefix="wn-bench-")
         out = Path(tmp.name)
-    timings = out / "interactive-timings.jsonl"
     try:
-        seconds = build(out, timings)
+        seconds = build(out)
         print(f"clean book build (prefill + jupyter-book build -W, empty cache): {seconds:.1f} s")
 
         nbs = notebook_times(out)
@@ -104,40 +96,6 @@ def main() -> int:
             ]
             print(_table(rows, ["notebook", "seconds", "share of build", "status"]))
             print(f"slowest notebook: {nbs[0][0]} ({nbs[0][1]:.1f} s)")
-
-        figs = []
-        if timings.exists():
-            figs = [json.loads(x) for x in timings.read_text().splitlines() if x.strip()]
-        print(f"\ninteractive figures: {len(figs)}")
-        if figs:
-            rows = [
-                [
-                    f["alt"][:50],
-                    f["n_frames"],
-                    f"{1000 * f['mean_draw_s']:.1f}",
-                    f"{f['mean_draw_s'] / DRAW_BUDGET_S:.2f}",
-                    f"{1000 * f['mean_render_s']:.1f}",
-                    f"{1000 * f['max_render_s']:.1f}",
-                    f"{f['n_frames'] * f['mean_render_s']:.2f}",
-                    f"{f['frames_bytes'] / 1e3:.0f}",
-                ]
-                for f in figs
-            ]
-            print(
-                _table(
-                    rows,
-                    [
-                        "figure (alt)",
-                        "frames",
-                        "draw ms",
-                        "draw/50ms",
-                        "step ms (draw+png)",
-                        "max step ms",
-                        "all frames s",
-                        "frames kB",
-                    ],
-                )
-            )
 
         html = out / "_build" / "html"
         pages = sorted(

@@ -41,7 +41,7 @@ def _frames_json(page: str) -> dict:
 
 def test_frame_count_and_order(fig):
     assert fig.n_frames == 6
-    assert fig.strides == (2, 1)
+    assert fig.grid.strides == (2, 1)
     assert [fig.values_of(k) for k in (0, 1, 5)] == [
         {"eta": 0.1, "c": 1},
         {"eta": 0.1, "c": 2},
@@ -51,10 +51,10 @@ def test_frame_count_and_order(fig):
     assert len(frames) == 6
     assert all(f.startswith(PNG_MAGIC) for f in frames)
     assert len(set(frames)) == 6, "each grid point draws a different picture"
-    assert len(fig.draw_times) == 6
+    assert len(fig.renderer.draw_times) == 6
     fig.frames()
-    assert len(fig.draw_times) == 6, "frames are drawn once and cached"
-    assert fig.mean_draw_time > 0
+    assert len(fig.renderer.draw_times) == 6, "frames are drawn once and cached"
+    assert min(fig.renderer.draw_times) > 0
 
 
 def test_frame_size(fig):
@@ -166,6 +166,23 @@ def test_two_figures_on_one_page_do_not_share_state():
     a = interactive_figure(_draw, {"eta": [0.1, 0.2], "c": [1]}, alt="first", figsize=(2, 2))
     b = interactive_figure(_draw, {"eta": [0.3], "c": [1, 2]}, alt="second", figsize=(2, 2))
     page = a.to_html() + b.to_html()
-    # no ids: each block finds its own elements from its root
-    assert " id=" not in page
+    # each block finds its own elements from its root; its ids (for labels and skip links)
+    # are its own
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids)) == 2 + 2 + 2
     assert page.count('class="wn-interactive"') == 2
+
+
+def test_sliders_are_labelled_for_screen_readers(fig):
+    page = fig.to_html()
+    root = re.search(r'<div class="wn-interactive" id="([^"]+)" role="group" aria-label="([^"]+)"',
+                     page)
+    assert root and html.unescape(root.group(2)) == "Interactive figure: Loss curves"
+    fid = root.group(1)
+    for i, (name, value) in enumerate([("η", "0.1"), ("c", "1")]):
+        tag = re.search(rf'<input[^>]* id="{fid}-{i}"[^>]*>', page).group(0)
+        assert f'aria-label="{name}"' in tag
+        assert f'aria-valuetext="{name} = {value}"' in tag
+        assert f'<label for="{fid}-{i}"><span class="wn-name">{name}</span>' in page
+    assert '<p class="wn-status" aria-live="polite"></p>' in page
+    assert 'setAttribute("aria-valuetext"' in page and "status.textContent" in page
