@@ -364,6 +364,7 @@ def _forms(value):
 
 def _clean(msg: str) -> None:
     bad = [t for t in FORBIDDEN if t in msg]
+    bad += re.findall(r"(?<![\w)])\*[A-Za-z ]+\*", msg)  # *emphasis* (not x*, g*)
     assert not bad, f"markup or raw label {bad} in message: {msg!r}"
 
 

@@ -179,7 +179,8 @@ def exercise(
         Returns a typical wrong answer (no arguments); its check must fail with a hint.
         Defaults to the first of ``mistakes``.
     mistakes : iterable of (callable, str)
-        Typical mistakes ``(lambda: answer, "substring of its targeted hint")``.
+        Typical mistakes ``(lambda: answer, "its targeted hint, or a substring of it")``; the
+        function may return a list of the mistake's equivalent written forms.
     hints : Hints, optional
         The progressive hints (also what the check returns for an unrecognised wrong answer).
     method_words : iterable of str
@@ -546,12 +547,14 @@ def close(
     remark : str
         What to show with "Correct!".
     mistakes : iterable of (forms, message)
-        A typical mistake: ``forms`` is its value or a list of the values of its equivalent
-        written forms, ``message`` its targeted hint. The answer is taken for the mistake when
-        it agrees with one of its forms to ``sig`` digits and to more digits than with
-        ``expected``: 1.149 and 1.1485 are the mistake 1.148545, while 1.148 is the correct
-        1.148144. A form that rounds to the same ``sig`` digits as ``expected`` cannot be told
-        apart at that precision and never captures an answer that agrees with ``expected``.
+        A typical mistake: ``forms`` is its value, or a list of the values of its equivalent
+        written forms, or a function without arguments returning either (the same list can
+        then serve as the ``mistakes`` of :func:`exercise`); ``message`` is its targeted hint.
+        The answer is taken for the mistake when it agrees with one of its forms to ``sig``
+        digits and to more digits than with ``expected``: 1.149 and 1.1485 are the mistake
+        1.148545, while 1.148 is the correct 1.148144. A form that rounds to the same ``sig``
+        digits as ``expected`` cannot be told apart at that precision and never captures an
+        answer that agrees with ``expected``.
     rtol, atol : float, optional
         If ``rtol`` is given, compare with ``numpy.allclose(rtol, atol)`` instead (no
         mistakes, no precision message).
@@ -576,6 +579,7 @@ def close(
     k_ref = agreeing_digits(x, e)
     best: tuple[int, Message] | None = None
     for forms, message in mistakes:
+        forms = forms() if callable(forms) else forms
         forms = forms if isinstance(forms, list) else [forms]
         for form in forms:
             f = np.asarray(form, dtype=float)

@@ -52,7 +52,7 @@ _GD_MISTAKES = [
      "That is the squared distance ‖x0⊥‖²: take the square root."),
     (lambda: float(np.linalg.norm(_problem().split(
         3.0 * np.random.default_rng(7).standard_normal(100))[1])),
-     "Check that x0 is 3 times the *unit* vector: normalize the draw from default_rng(7) first."),
+     "Check that x0 is 3 times a unit vector: normalize the draw from default_rng(7) first."),
 ]
 
 _GD_HINTS = hints(
@@ -67,11 +67,11 @@ _GD_HINTS = hints(
 
 @exercise("ex-ch1-gd-distance", reference=_gd_reference,
           wrong=lambda: float(np.linalg.norm(_gd_x0())),
-          mistakes=[(f, m[:40]) for f, m in _GD_MISTAKES], hints=_GD_HINTS,
+          mistakes=_GD_MISTAKES, hints=_GD_HINTS,
           method_words=("x0⊥", "split", "x* +", "row space", "Aᵀ"))
 def _check_gd_distance(answer) -> tuple[bool, object]:
     return close(as_float(answer), _gd_reference(), hint=_GD_HINTS,
-                 mistakes=[(f(), m) for f, m in _GD_MISTAKES],
+                 mistakes=_GD_MISTAKES,
                  remark="GD keeps x0⊥ forever and fixes only the row-space part.")
 
 
@@ -119,11 +119,11 @@ _WN_HINTS = hints(
 
 
 @exercise("ex-ch1-wn-norm", reference=_wn_reference, wrong=lambda: 1.0,
-          mistakes=[(f, m[:40]) for f, m in _WN_MISTAKES], hints=_WN_HINTS,
+          mistakes=_WN_MISTAKES, hints=_WN_HINTS,
           method_words=("I − w", "P_u", "√(1 +", "η²‖∇", "orthogonal", "projection"))
 def _check_wn_norm(answer) -> tuple[bool, object]:
     return close(as_float(answer), _wn_reference(), hint=_WN_HINTS,
-                 mistakes=[(f(), m) for f, m in _WN_MISTAKES],
+                 mistakes=_WN_MISTAKES,
                  remark="‖w‖² grew by exactly η²‖∇_w h‖²: the step is orthogonal to w.")
 
 
@@ -155,10 +155,10 @@ _FS_HINTS = hints(
 
 
 @exercise("ex-ch1-fast-scale", reference=lambda: _fs_ratio(FS_C), wrong=lambda: _fs_ratio(1.0),
-          mistakes=[(f, m[:40]) for f, m in _FS_MISTAKES], hints=_FS_HINTS,
+          mistakes=_FS_MISTAKES, hints=_FS_HINTS,
           method_words=("flow_limit(", "gd_limit(", "default_rng"))
 def _check_fast_scale(answer) -> tuple[bool, object]:
     return close(as_float(answer), _fs_ratio(FS_C), hint=_FS_HINTS,
-                 mistakes=[(f(), m) for f, m in _FS_MISTAKES],
+                 mistakes=_FS_MISTAKES,
                  remark="With c = 100 the scale races to g_∞ ≈ ‖x_∞‖ before w⊥ has time to "
                         "shrink: WN ends farther from x* than GD.")

@@ -55,11 +55,11 @@ _INV_HINTS = hints(
 
 @exercise("ex-ch2-invariant", reference=_inv_reference,
           wrong=lambda: math.exp((INV_G0**2 - INV_GT**2) / (4 * INV_C)),
-          mistakes=[(f, m[:40]) for f, m in _INV_MISTAKES], hints=_INV_HINTS,
+          mistakes=_INV_MISTAKES, hints=_INV_HINTS,
           method_words=("wᵀAᵀr", "exp(", "g²/(2c)", "ġ", "Eliminate"))
 def _check_invariant(answer) -> tuple[bool, str | Hints]:
     return close(as_float(answer), _inv_reference(), hint=_INV_HINTS,
-                 mistakes=[(f(), m) for f, m in _INV_MISTAKES],
+                 mistakes=_INV_MISTAKES,
                  remark="‖w⊥‖ shrinks by exp((g0² − g_t²)/(2c)) while g grows: the scale pays for "
                         "the shrinking null-space part.")
 
@@ -101,12 +101,12 @@ _LIM_HINTS = hints(
 
 
 @exercise("ex-ch2-limit", reference=_lim_reference, wrong=_lim_printed,
-          mistakes=[(f, m[:40]) for f, m in _LIM_MISTAKES], hints=_LIM_HINTS,
+          mistakes=_LIM_MISTAKES, hints=_LIM_HINTS,
           method_words=("brentq", "exp(", "sin²θ", "g_∞²", "invariant"))
 def _check_limit(answer) -> tuple[bool, str | Hints]:
     x = as_array(answer, shape=(2,))
     ok, message = close(x, _lim_reference(), hint="",
-                        mistakes=[(f(), m) for f, m in _LIM_MISTAKES],
+                        mistakes=_LIM_MISTAKES,
                         remark="Both coordinates right: x∥ = x* and ‖x⊥‖ from the invariant with "
                                "the exact g_∞.")
     if ok or message:
@@ -185,11 +185,11 @@ def _time_kappa() -> float:
 
 
 @exercise("ex-ch2-time", reference=_time_reference, wrong=lambda: 2 * _time_reference(),
-          mistakes=[(f, m[:40]) for f, m in _TIME_MISTAKES], hints=_TIME_HINTS,
+          mistakes=_TIME_MISTAKES, hints=_TIME_HINTS,
           method_words=("log(f0", "min(κ", "2c·log", "f0 = ", "κ ="))
 def _check_time(answer) -> tuple[bool, str | Hints]:
     return close(as_float(answer), _time_reference(), hint=_TIME_HINTS,
-                 mistakes=[(f(), m) for f, m in _TIME_MISTAKES],
+                 mistakes=_TIME_MISTAKES,
                  remark="g_t² ≥ κ for all t, so the loss decays at least like "
                         "exp(−2λ_min·min(κ, c)·t).")
 
@@ -209,10 +209,10 @@ _STAT_HINTS = hints(
 
 
 @exercise("ex-ch2-stationary", reference=lambda: 0.5, wrong=lambda: 0.0,
-          mistakes=[(f, m[:40]) for f, m in _STAT_MISTAKES], hints=_STAT_HINTS,
+          mistakes=_STAT_MISTAKES, hints=_STAT_HINTS,
           method_words=("½‖y‖", "A·0", "x = g·w = 0"))
 def _check_stationary(answer) -> tuple[bool, str | Hints]:
     return close(as_float(answer), 0.5, hint=_STAT_HINTS,
-                 mistakes=[(f(), m) for f, m in _STAT_MISTAKES],
+                 mistakes=_STAT_MISTAKES,
                  remark="At g = 0 the loss is ½‖y‖² = ½ whatever w is: any start with a loss "
                         "below ½ can never reach S.")

@@ -40,12 +40,12 @@ _BY_HAND_HINTS = hints(
 
 
 @exercise("ex-ch3-by-hand", reference=lambda: _paper_x2(0.5), wrong=lambda: math.exp(-0.375),
-          mistakes=[(f, m[:40]) for f, m in _BY_HAND_MISTAKES], hints=_BY_HAND_HINTS,
+          mistakes=_BY_HAND_MISTAKES, hints=_BY_HAND_HINTS,
           method_words=("e^(", "g_∞²", "1 + x2²", "brentq", "s(1"))
 def _by_hand(answer) -> tuple[bool, str | Hints]:
     expected = _paper_x2(0.5)
     return close(as_float(answer), expected, hint=_BY_HAND_HINTS,
-                 mistakes=[(f(), m) for f, m in _BY_HAND_MISTAKES],
+                 mistakes=_BY_HAND_MISTAKES,
                  remark=f"The flow ends at (1, {expected:.6f}).")
 
 
@@ -78,11 +78,11 @@ _STUCK_HINTS = hints(
 
 
 @exercise("ex-ch3-stuck", reference=_stuck, wrong=lambda: -_stuck(),
-          mistakes=[(f, m[:40]) for f, m in _STUCK_MISTAKES], hints=_STUCK_HINTS,
+          mistakes=_STUCK_MISTAKES, hints=_STUCK_HINTS,
           method_words=("e^(", "g0²/(2c)", "log|sin", "π/2", "invariant"))
 def _stuck_check(answer) -> tuple[bool, str | Hints]:
     return close(as_float(answer), _stuck(), hint=_STUCK_HINTS,
-                 mistakes=[(f(), m) for f, m in _STUCK_MISTAKES],
+                 mistakes=_STUCK_MISTAKES,
                  remark="The invariant of this start equals the saddle's level, 1.")
 
 
@@ -108,12 +108,12 @@ _CROSS_STEPS = (
 
 
 @exercise("ex-ch3-crossover", reference=_crossover, wrong=lambda: 1.0,
-          mistakes=[(f, m[:40]) for f, m in _CROSS_MISTAKES], hints=hints(*_CROSS_STEPS),
+          mistakes=_CROSS_MISTAKES, hints=hints(*_CROSS_STEPS),
           method_words=("brentq", "x2_exact", "flow_limit"))
 def _crossover_check(answer) -> tuple[bool, str | Hints]:
     g0 = as_float(answer)
     expected = _crossover()
-    ok, message = close(g0, expected, hint="", mistakes=[(f(), m) for f, m in _CROSS_MISTAKES],
+    ok, message = close(g0, expected, hint="", mistakes=_CROSS_MISTAKES,
                         remark=f"Below g0 ≈ {expected:.4f}, GD from the same x0 ends closer to "
                                "x*. The printed formula exp((g0² − 1)/2) ≥ g0 has no crossover at "
                                "all.")

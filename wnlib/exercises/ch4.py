@@ -53,12 +53,12 @@ _REC_HINTS = hints(
 
 
 @exercise("ex-ch4-recursion", reference=_recursion_ref, wrong=lambda: 0.6 * 1.0 / 2.0,
-          mistakes=[(f, m[:40]) for f, m in _REC_MISTAKES], hints=_REC_HINTS,
+          mistakes=_REC_MISTAKES, hints=_REC_HINTS,
           method_words=("‖v_t‖²", "Pythagoras", "/‖v_t‖", "x*‖²/g_t²", "orthogonal"))
 def _(answer) -> tuple[bool, str | Hints]:
     x = as_float(answer)
     ok, message = close(x, _recursion_ref(), hint="",
-                        mistakes=[(f(), m) for f, m in _REC_MISTAKES],
+                        mistakes=_REC_MISTAKES,
                         remark="‖v‖² = 0.36 + 4 and w⊥ is divided by ‖v‖.")
     if ok or message:
         return ok, message
@@ -238,12 +238,12 @@ _FS_STEPS = (
 
 
 @exercise("ex-ch4-first-step", reference=_first_step_ref, wrong=lambda: 0.5 + 0.1 * (0.8 - 0.32),
-          mistakes=[(f, m[:40]) for f, m in _FS_MISTAKES], hints=hints(*_FS_STEPS),
+          mistakes=_FS_MISTAKES, hints=hints(*_FS_STEPS),
           method_words=("−0.8", "0.64", "0.5 + 0.1"))
 def _(answer) -> tuple[bool, str | Hints]:
     x = as_float(answer)
     ok, message = close(x, _first_step_ref(), hint="",
-                        mistakes=[(f(), m) for f, m in _FS_MISTAKES],
+                        mistakes=_FS_MISTAKES,
                         remark="The first step lowers g: a negative overlap of w0∥ with w* pulls "
                                "it down.")
     if ok or message:
