@@ -94,6 +94,13 @@ def test_a_failing_check_is_a_message(toy, capsys):
 def test_unknown_name(capsys):
     assert check("ex-ch9-nope", 1).correct is False
     assert "no exercise called 'ex-ch9-nope'" in capsys.readouterr().out
+    for name in (None, ["ex-ch1-wn-norm"], 3):          # not even a string: still a message
+        assert check(name, 1).correct is False
+        assert "no exercise called" in capsys.readouterr().out
+        hint(name)                          # hint(None): the last exercise checked, none here
+        out = capsys.readouterr().out
+        assert ("Check an answer first" if name is None else "no exercise called") in out
+    assert not ex._PROGRESS
 
 
 def test_registration_errors(toy):

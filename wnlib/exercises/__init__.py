@@ -240,7 +240,7 @@ def _footer(k: int, n: int) -> str:
 
 def _judge(name: str, answer: Any, level: int) -> tuple[str, bool, str, Hints | None]:
     """Judge ``answer``; progressive hints are shown at ``level``. Never raises."""
-    ex = REGISTRY.get(name)
+    ex = REGISTRY.get(name) if isinstance(name, str) else None
     if ex is None:
         known = ", ".join(sorted(REGISTRY)) or "none"
         return "unknown", False, f"There is no exercise called {name!r} (known: {known}).", None
@@ -348,13 +348,14 @@ def check(name: str, answer: Any) -> Verdict:
     Verdict
         True (as a bool) if the answer is correct. Never raises.
     """
-    progress = _PROGRESS.setdefault(str(name), _Progress())
+    progress = _PROGRESS.get(name, _Progress()) if isinstance(name, str) else _Progress()
     verdict, ok, message, shown = _judge(name, answer, progress.level + 1)
     if verdict != "unknown":
         _LAST[:] = [name]
     if verdict == "correct":
         _PROGRESS.pop(name, None)
     elif verdict in ("not-yet", "format", "error"):
+        _PROGRESS[name] = progress
         progress.tries += 1
         if shown is not None:
             progress.level = min(progress.level + 1, len(shown))
@@ -387,7 +388,7 @@ def hint(name: str | None = None) -> None:
             print("Check an answer first, or give the exercise's name: hint(\"its name\").")
             return
         name = _LAST[0]
-    ex = REGISTRY.get(name)
+    ex = REGISTRY.get(name) if isinstance(name, str) else None
     if ex is None:
         print(_judge(name, 0, 1)[2])
         return
