@@ -60,7 +60,6 @@ __all__ = [
     "exercise",
     "hint",
     "hints",
-    "matches",
     "precision_message",
     "round_sig",
     "tries",
@@ -365,8 +364,18 @@ def check(name: str, answer: Any) -> Verdict:
 
 
 def tries(name: str) -> int:
-    """How many wrong (or wrong-form) answers :func:`check` has seen for ``name`` since the
-    last correct one."""
+    """The number of wrong (or wrong-form) answers to ``name`` since its last correct one.
+
+    Parameters
+    ----------
+    name : str
+        The exercise label.
+
+    Returns
+    -------
+    int
+        Counted by :func:`check` only (not by :func:`evaluate`).
+    """
     p = _PROGRESS.get(name)
     return p.tries if p else 0
 
@@ -483,7 +492,19 @@ def agrees(answer: Any, expected: Any, sig: int = 4) -> bool:
 
 
 def agreeing_digits(answer: Any, expected: Any, upto: int = 15) -> int:
-    """The largest ``k ≤ upto`` such that ``agrees(answer, expected, k)`` (0 if none)."""
+    """The number of significant digits to which ``answer`` agrees with ``expected``.
+
+    Parameters
+    ----------
+    answer, expected : float or array_like
+    upto : int, default 15
+        The largest count to try.
+
+    Returns
+    -------
+    int
+        The largest ``k ≤ upto`` with ``agrees(answer, expected, k)``, 0 if none.
+    """
     k = 0
     while k < upto and agrees(answer, expected, k + 1):
         k += 1
@@ -491,7 +512,19 @@ def agreeing_digits(answer: Any, expected: Any, upto: int = 15) -> int:
 
 
 def precision_message(answer: Any, expected: Any, sig: int = 4) -> str:
-    """"Right to k significant digits; this exercise needs sig" when ``2 ≤ k < sig``, else ""."""
+    """The "right to k significant digits; this exercise needs sig" message.
+
+    Parameters
+    ----------
+    answer, expected : float or array_like
+    sig : int, default 4
+        The digits the exercise needs.
+
+    Returns
+    -------
+    str
+        The message when the answer is right to ``k`` digits with ``2 ≤ k < sig``, else "".
+    """
     k = agreeing_digits(answer, expected, sig)
     if 2 <= k < sig:
         return (f"Your answer is right to {k} significant digits; this exercise needs {sig}. "
@@ -499,27 +532,19 @@ def precision_message(answer: Any, expected: Any, sig: int = 4) -> str:
     return ""
 
 
-def matches(answer: Any, forms: Iterable[Any], sig: int = 4, signs: bool = False) -> bool:
-    """Whether ``answer`` agrees (to ``sig`` digits) with one of the written ``forms`` of a mistake.
+def round_sig(x: Any, sig: int = 4) -> np.ndarray | float:
+    """Round to ``sig`` significant digits, entry by entry (what a student copies from a print).
 
     Parameters
     ----------
-    answer : float or array_like
-    forms : iterable
-        The values the mistake produces in its equivalent written forms.
+    x : float or array_like
     sig : int, default 4
-    signs : bool, default False
-        Also accept each form with the opposite sign.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        A float for a scalar ``x``, else an array of the same shape.
     """
-    for form in forms:
-        f = np.asarray(form, dtype=float)
-        if agrees(answer, f, sig) or (signs and agrees(answer, -f, sig)):
-            return True
-    return False
-
-
-def round_sig(x: Any, sig: int = 4) -> np.ndarray | float:
-    """``x`` rounded to ``sig`` significant digits, entry by entry (what a student writes)."""
     a = np.asarray(x, dtype=float)
     r = np.array([float(f"{v:.{sig - 1}e}") for v in a.ravel()]).reshape(a.shape)
     return float(r) if r.shape == () else r
