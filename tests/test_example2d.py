@@ -173,3 +173,14 @@ def test_stuck_scale_at_a_vertical_direction_is_the_spurious_point():
         assert ex.stuck_scale(th0, 1.0) == 0.0
         assert np.allclose(ex.state_velocity(th0, 0.0, 1.0), 0.0, atol=1e-15)
         assert ex.state_invariant(th0, 0.0, 1.0) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("answer, words", [
+    ({"eta": 4.0, "gamma1": 0.0, "T1": 15, "gamma2": 1.5}, "w flipped to −w*"),
+    ({"eta": 4.0, "gamma1": 0.0, "T1": 3, "gamma2": 1.0}, "has not turned far enough"),
+    ({"eta": 4.0, "gamma1": 0.0, "T1": 15, "gamma2": 0.0}, "has not reached g* = 1"),
+])
+def test_schedule_hint_names_what_went_wrong(answer, words):
+    # the last hint level tells a flipped direction from an unturned one and a frozen scale
+    verdict, _, msg = evaluate("ex-ch3-schedule", answer, level=2)
+    assert verdict == "not-yet" and words in msg

@@ -150,6 +150,21 @@ def _run_schedule(answer) -> tuple[float, int, bool]:
     return dist, int(run.n_iter), bool(run.diverged)
 
 
+def _schedule_diagnosis(answer) -> tuple[float, bool]:
+    """‖w⊥‖ when the scale is released (after T1 steps), and whether w later flips to −w*."""
+    eta, g1, g2 = (as_float(answer[k]) for k in ("eta", "gamma1", "gamma2"))
+    T1 = int(answer["T1"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        run = rpgd(ex.example_problem(1.0), 0.5, _W_PAPER, eta=eta,
+                   gamma=two_stage(g1, g2, T1), tol=1e-20, max_iter=5000, record_x=True)
+    x, g = run.history.x, run.history.g
+    k = min(T1 + 1, len(g) - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w1 = x[:, 0] / g  # the component of w along w* = [1, 0]
+    return float(abs(x[k, 1] / g[k])), bool(np.any(w1[k:] < 0))
+
+
 @exercise(
     "ex-ch3-schedule",
     reference=lambda: {"eta": 4.0, "gamma1": 0.0, "T1": 15, "gamma2": 1.0},
@@ -161,22 +176,36 @@ def _run_schedule(answer) -> tuple[float, int, bool]:
                 "The scale should wait until the direction has turned into the row space; a scale "
                 "that moves early freezes part of w⊥ into the limit.",
                 "Hold the scale (γ1 = 0) for T1 steps with a direction step near η = 1/g0² "
-                "(Theorem 3.2), then release it with a moderate γ2."),
+                "(the first stage of Theorem 3.2 (b)), then release it with a γ2 that does not "
+                "push g past g* (γ2 = 1 lands on g* in one step)."),
     method_words=("1/g0²", "Theorem 3.2", "two_stage"),
 )
 def _schedule_check(answer) -> tuple[bool, str | Hints]:
     dist, n_iter, diverged = _run_schedule(answer)
     if diverged:
-        return False, ("rPGD diverged: a scale step near the solution must keep "
-                       "γ·cos²θ < 2 (try γ2 ≤ 1).")
+        return False, ("rPGD diverged: near the solution a scale step multiplies g − g* by "
+                       "1 − γ·cos²θ, so it needs γ < 2 (γ2 = 1 lands on g* in one step when "
+                       "w ≈ w*).")
     if dist <= 1e-3:
         return True, f"rPGD ends {dist:.2e} from x* after {n_iter} iterations."
     if as_float(answer["gamma1"]) > 0:
         hint = ("the scale moves while the direction still has a w⊥ component, so part of it "
                 "is frozen into the limit. Hold the scale (γ1 = 0) for the first T1 steps.")
     else:
-        hint = ("the direction has not turned far enough before the scale is released: "
-                "increase T1 or take the optimal direction step η = 1/g0² (Theorem 3.2).")
+        w_perp, flipped = _schedule_diagnosis(answer)
+        if w_perp > 1e-3:
+            hint = (f"the direction has not turned far enough before the scale is released "
+                    f"(‖w⊥‖ = {w_perp:.2g} then): increase T1 or take the optimal direction "
+                    "step η = 1/g0² (Theorem 3.2).")
+        elif flipped:
+            hint = (f"the direction had turned (‖w⊥‖ = {w_perp:.2g} at the release), but then "
+                    "w flipped to −w*: for w ≈ w* the direction step's first coordinate is "
+                    "1 − ηg(g − g*), negative once ηg(g − g*) > 1. Release the scale so that g "
+                    "does not overshoot g* (γ2 = 1 lands on g* in one step), or take a smaller η.")
+        else:
+            hint = (f"the direction had turned (‖w⊥‖ = {w_perp:.2g} at the release), but the "
+                    "scale has not reached g* = 1 within 5,000 iterations: take a larger γ2, "
+                    "below 2 (γ2 = 1 lands on g* in one step).")
         where = f"rPGD ends {dist:.3g} from x* after {n_iter} iterations"
         return False, hints(f"{where}. Look at the direction and the scale separately: which one "
                             "is still off at the end, and since when?",
