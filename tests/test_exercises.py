@@ -399,6 +399,29 @@ def test_each_typical_mistake_gets_its_own_hint(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_first_hint_for_an_arbitrary_wrong_answer_gives_no_method_away(name):
+    _assert_first_hint_gives_no_method_away(name)
+
+
+def test_the_first_hint_rule_can_fail():
+    """An exercise in the old style (method and a raw label on the first try) is caught."""
+    name = "ex-ch0-old-style"
+
+    @exercise(name, reference=lambda: 2.0, wrong=lambda: 3.0, method_words=("√(1 +",),
+              hints=hints("nudge", "method"))
+    def _(answer):
+        return close(as_float(answer), 2.0,
+                     hint="Use ‖w₁‖ = √(1 + η²‖∇_w h‖²), see Proposition prop-gd-limit.")
+
+    try:
+        with pytest.raises(AssertionError, match="gives the method away|raw label"):
+            _assert_first_hint_gives_no_method_away(name)
+        with pytest.raises(AssertionError, match="raw label"):
+            _clean(evaluate(name, 3.0)[2])
+    finally:
+        REGISTRY.pop(name)
+
+
+def _assert_first_hint_gives_no_method_away(name: str) -> None:
     e = REGISTRY[name]
     assert e.method_words, "declare the method_words the first hint must not contain"
     answer = _perturb(e.reference())
