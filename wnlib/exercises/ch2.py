@@ -34,8 +34,9 @@ def _inv_reference() -> float:
 
 _INV_MISTAKES = [
     (lambda: math.exp((INV_G0**2 - INV_GT**2) / (4 * INV_C)),
-     "That is the ratio the extracted form ‖w⊥‖²·exp(g²/(2c)) would give. Integrate "
-     "dw⊥/dt = −(g·ġ/c) w⊥ yourself: which power of ‖w⊥‖ goes with exp(g²/(2c))?"),
+     "That is the ratio you get by reading eq. (6)'s ‖w⊥‖₂ as a square, ‖w⊥‖²·exp(g²/(2c)) "
+     "(the 2 is the ℓ2-norm subscript). Integrate dw⊥/dt = −(g·ġ/c) w⊥ yourself: which power "
+     "of ‖w⊥‖ goes with exp(g²/(2c))?"),
     (lambda: 1 / _inv_reference(),
      "Right size, wrong direction: g grows from 0.5 to 2, and along the flow ‖w⊥‖ shrinks "
      "when g² grows."),
@@ -133,8 +134,8 @@ def _check_beat_gd(answer) -> tuple[bool, str | Hints]:
     pair = as_array(answer, shape=(2,))
     g0, c = float(pair[0]), float(pair[1])
     if not 0 < g0 < 1:
-        return False, ("The point is to find a start with 0 < g0 < g* = 1: above g* everyone "
-                       "expects WN to lose.")
+        return False, ("The point is to find a start with 0 < g0 < g* = 1: above g* the paper "
+                       "already warns that WN can lose.")
     if c <= 0:
         raise AnswerFormatError("c must be > 0 (Part I of Theorem 2.6)")
     P = concrete_example()

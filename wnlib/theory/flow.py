@@ -52,10 +52,12 @@ def gd_limit(problem: Problem, x0) -> np.ndarray:
 
 
 def invariant(problem: Problem, g, w, c: float):
-    """The WN-flow invariant of Lemma 2.5 (corrected form): ``‖w⊥‖ · exp(g²/(2c))``.
+    """The WN-flow invariant of Lemma 2.5, eq. (6): ``‖w⊥‖₂ · exp(g²/(2c))``.
 
     Along the flow ``w⊥(t) = w⊥(0) · exp((g0² − g_t²)/(2c))`` as vectors, so this number is
-    constant (equivalently ``‖w⊥‖² · exp(g²/c)``). ``w`` is normalized first.
+    constant (equivalently ``‖w⊥‖² · exp(g²/c)``). This is exactly the paper's eq. (6): in its
+    extracted text the ``2`` after ``‖w⊥_t‖`` is the subscript of the ℓ2 norm, not a square (see
+    :func:`invariant_printed`). ``w`` is normalized first.
 
     Parameters
     ----------
@@ -72,10 +74,12 @@ def invariant(problem: Problem, g, w, c: float):
 
 
 def invariant_printed(problem: Problem, g, w, c: float):
-    """The invariant as the extracted text prints eq. (6): ``‖w⊥‖² · exp(g²/(2c))``.
+    """The squared *misreading* of eq. (6): ``‖w⊥‖² · exp(g²/(2c))``.
 
-    Kept to show that it is *not* constant along the flow (the exponent must be ``g²/c`` when the
-    norm is squared); see :func:`invariant`.
+    The extracted text of Lemma 2.5 reads "‖w⊥_t‖2 · exp(g_t²/2c)", where the ``2`` is the ℓ2-norm
+    subscript, so the paper's (6) is :func:`invariant`. Read as a square it equals ``‖w⊥‖`` times
+    the invariant and is *not* constant along the flow (with the norm squared the exponent would
+    have to be ``g²/c``). Kept to show that the squared reading is wrong.
     """
     c = _positive_c(c)
     g, w, batched = _gw(problem, g, w)
