@@ -7,7 +7,7 @@ into an object that Jupyter displays in two ways at once:
   per control and an ``Image``). In Jupyter Lab, Colab or Binder, moving a slider calls
   ``draw`` in the kernel and shows the new picture.
 * ``text/html``: a kernel-free version for the website. Every frame (one per combination of
-  control values, at most :data:`MAX_FRAMES`) is drawn once; a few lines of inline
+  control values, at most ``MAX_FRAMES``) is drawn once; a few lines of inline
   JavaScript switch frames when an HTML range slider moves. On the website the frames are
   image files loaded when first shown (``tools/wn_frames.py``); it works offline.
 
@@ -16,10 +16,9 @@ Jupyter front ends prefer the widget. A notebook saved by ``tools/run_notebooks.
 only the first frame and a line saying to run the cell (no dead sliders before it runs).
 
 The pieces, one job each (as matplotlib splits an animation from its writers):
-:class:`~wnlib.interactive._grid.FrameGrid` (controls and frame numbering),
-:class:`~wnlib.interactive._render.FrameRenderer` (drawing and PNG encoding),
-:func:`~wnlib.interactive._html.to_html` (the kernel-free HTML) and
-:func:`~wnlib.interactive._widget.live_widget` (the ipywidgets UI).
+``_grid.FrameGrid`` (controls and frame numbering), ``_render.FrameRenderer`` (drawing and
+PNG encoding), ``_html.to_html`` (the kernel-free HTML) and ``_widget.live_widget`` (the
+ipywidgets UI).
 
 Examples
 --------
@@ -115,11 +114,11 @@ class InteractiveFigure:
         return [self.renderer.render(k) for k in range(self.grid.n_frames)]
 
     def to_html(self) -> str:
-        """Kernel-free HTML (see :func:`wnlib.interactive._html.to_html`)."""
+        """Kernel-free HTML: every frame, labelled sliders, inline JS (``_html.to_html``)."""
         return to_html(self.grid, self.renderer, self.alt)
 
     def widget(self):
-        """The live ipywidgets UI (see :func:`wnlib.interactive._widget.live_widget`)."""
+        """The live ipywidgets UI: a slider per control above the image (``_widget``)."""
         return live_widget(self.grid, self.renderer)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
@@ -158,7 +157,7 @@ def interactive_figure(
     controls : mapping of str to list
         Control name (a keyword argument of ``draw``) -> the grid of its values.
         The product of the grid sizes is the number of frames, at most
-        :data:`MAX_FRAMES` (60).
+        ``MAX_FRAMES`` (60).
     alt : str
         Alternative text describing what the figure shows (required). On the
         website the current control values are appended to it.
