@@ -233,8 +233,10 @@ def test_run_arguments(problem, w0, algo):
             return gd(problem, w0, eta=0.1, **kw)
         return (wn if algo == "wn" else rpgd)(problem, 1.0, w0, eta=0.1, gamma=0.1, **kw)
 
-    for tol in (-1e-3, np.nan, np.inf):
-        with pytest.raises(ValueError, match="tol must be a finite number >= 0"):
+    with pytest.raises(ValueError, match="tol must be >= 0"):
+        run(tol=-1e-3)
+    for tol in (np.nan, np.inf):
+        with pytest.raises(ValueError, match="tol is not finite"):
             run(tol=tol)
     for max_iter in (-1, 2.5, np.inf, None):
         with pytest.raises(ValueError, match="max_iter must be a non-negative integer"):
@@ -245,14 +247,26 @@ def test_run_arguments(problem, w0, algo):
 
 
 def test_flow_arguments(problem, w0):
-    with pytest.raises(ValueError, match="step size c must be >= 0"):
+    with pytest.raises(ValueError, match="^c must be >= 0"):
         wn_flow(problem, 1.0, w0, c=-0.5)
-    with pytest.raises(ValueError, match="step size c is not finite"):
+    with pytest.raises(ValueError, match="^c is not finite"):
         wn_flow(problem, 1.0, w0, c=np.inf)
-    with pytest.raises(ValueError, match="t_max must be > 0"):
-        wn_flow(problem, 1.0, w0, c=1.0, t_max=0.0)
-    with pytest.raises(ValueError, match="tol must be >= 0"):
-        wn_flow(problem, 1.0, w0, c=1.0, tol=-1.0)
+    # each argument is named as what it is: none of them is a step size
+    for name, bad, message in [("t_max", 0.0, "^t_max must be > 0"),
+                               ("t_max", -1.0, "^t_max must be > 0"),
+                               ("t_max", np.nan, "^t_max is not finite"),
+                               ("tol", -1.0, "^tol must be >= 0"),
+                               ("stall", -1.0, "^stall must be >= 0"),
+                               ("rtol", 0.0, "^rtol must be > 0"),
+                               ("atol", -1e-9, "^atol must be > 0")]:
+        with pytest.raises(ValueError, match=message) as info:
+            wn_flow(problem, 1.0, w0, c=1.0, **{name: bad})
+        assert "step size" not in str(info.value)
+    for name in ("c", "t_max", "tol"):
+        with pytest.raises(TypeError, match=f"^{name} must be a real number"):
+            wn_flow(problem, 1.0, w0, **{"c": 1.0, name: "1"})
+        with pytest.raises(TypeError, match=f"^{name} must be a real number"):
+            wn_flow(problem, 1.0, w0, **{"c": 1.0, name: True})
     with pytest.raises(ValueError, match="t_eval contains NaN or inf"):
         wn_flow(problem, 1.0, w0, c=1.0, t_eval=[0.0, np.nan])
     with pytest.raises(ValueError, match="t_eval must contain times >= 0"):
@@ -294,3 +308,106 @@ def test_direction_of_any_length_is_normalized(problem, w0):
     fa = wn_flow(problem, 0.9, w0, c=1.0, t_max=2.0)
     fb = wn_flow(problem, 0.9, 1e-3 * w0, c=1.0, t_max=2.0)
     np.testing.assert_allclose(fa.x[-1], fb.x[-1], atol=1e-10)
+
+
+# --------------------------------------------------------------------------- issue 14 §4
+
+
+def _entry_points(problem, w0):
+    """Every public function taking a problem, called with valid other arguments."""
+    from wnlib.recipes import two_phase
+
+    return [
+        ("gd", lambda P: gd(P, w0, eta=0.1, max_iter=1)),
+        ("wn", lambda P: wn(P, 1.0, w0, eta=0.1, gamma=0.1, max_iter=1)),
+        ("rpgd", lambda P: rpgd(P, 1.0, w0, eta=0.1, gamma=0.1, max_iter=1)),
+        ("wn_flow", lambda P: wn_flow(P, 1.0, w0, c=1.0, t_max=1.0)),
+        ("two_phase", lambda P: two_phase(P, 0.01, w0, eps=0.5, phase2="limit")),
+        ("tilted_start", lambda P: __import__("wnlib").tilted_start(P, 0.1, w0)),
+        ("gd_limit", lambda P: th.gd_limit(P, w0)),
+        ("invariant", lambda P: th.invariant(P, 1.0, w0, 1.0)),
+        ("invariant_printed", lambda P: th.invariant_printed(P, 1.0, w0, 1.0)),
+        ("starts_below_zero_loss", lambda P: th.starts_below_zero_loss(P, 1.0, w0)),
+        ("in_spurious_set", lambda P: th.in_spurious_set(P, 1.0, w0)),
+        ("loss_rate", lambda P: th.loss_rate(P, 1.0, w0, 1.0)),
+        ("scale_rate", lambda P: th.scale_rate(P, 1.0, w0, 1.0)),
+        ("flow_g_inf", lambda P: th.flow_g_inf(P, 1.0, w0, 1.0)),
+        ("flow_limit", lambda P: th.flow_limit(P, 1.0, w0, 1.0)),
+        ("flow_limit_printed", lambda P: th.flow_limit_printed(P, 1.0, w0, 1.0)),
+        ("fixed_scale_limit", lambda P: th.fixed_scale_limit(P, 1.0, w0)),
+        ("convergence_time_bounds",
+         lambda P: th.convergence_time_bounds(P, 1.0, w0, 1.0, 1e-6)),
+        ("limit_distances", lambda P: th.limit_distances(P, 1.0, w0, 1.0)),
+        ("loss_envelope", lambda P: th.loss_envelope(P, [0.0, 1.0], [1.0, 1.0], 1.0, 1.0)),
+        ("admissible_g0", lambda P: th.admissible_g0(P, 0.5)),
+        ("certified_delta", lambda P: th.certified_delta(P, 0.01)),
+        ("step_norm_lower_bound", lambda P: th.step_norm_lower_bound(P, 0.5)),
+        ("asymptotic_rate", lambda P: th.asymptotic_rate(P, 0.01)),
+        ("direction_step", lambda P: th.direction_step(P, 1.0, w0)),
+        ("a_w_next", lambda P: th.a_w_next(P, 1.0, w0)),
+        ("scale_increment", lambda P: th.scale_increment(P, 1.0, w0, 0.1)),
+    ]
+
+
+ORTHOGONAL_ONLY = ("direction_step", "a_w_next", "scale_increment")  # need AAᵀ = I
+
+
+@pytest.mark.parametrize("bad", ["P", None, 3.0, np.eye(3)])
+def test_not_a_problem_is_a_type_error_naming_problem(problem, w0, bad):
+    names = set()
+    for name, call in _entry_points(problem, w0):
+        names.add(name)
+        if name not in ORTHOGONAL_ONLY:  # the valid call works
+            call(problem)
+        with pytest.raises(TypeError, match="problem must be a wnlib.Problem") as info:
+            call(bad)
+        assert type(bad).__name__ in str(info.value), name
+    assert len(names) == len(_entry_points(problem, w0))
+
+
+def test_make_problem_refuses_sizes_that_cannot_fit_before_allocating():
+    import tracemalloc
+
+    from wnlib import make_conditioned_problem
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=r"72.8 TiB \(80,000,000,000,000 bytes\).*2 GiB"):
+            make_problem(10**6, 10**7)
+        with pytest.raises(ValueError, match=r"A of shape \(20000, 20000000\) would take"):
+            make_conditioned_problem(20_000, 20_000_000, cond=2.0)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 10 * 2**20  # nothing of the size was allocated
+    with pytest.raises(ValueError, match="GiB"):
+        make_problem(10**4, 10**5)  # 7.45 GiB: also over the limit
+
+
+def test_flow_refuses_a_jacobian_that_cannot_fit():
+    p = make_problem(2, 3000, seed=0)
+    w = np.ones((200, 3000))
+    with pytest.raises(ValueError, match="banded Jacobian of B=200 starts in d=3000"):
+        wn_flow(p, np.ones(200), w, c=1.0)
+
+
+class _Mine(Exception):
+    pass
+
+
+@pytest.mark.parametrize("algo", ["gd", "wn", "rpgd"])
+@pytest.mark.parametrize("exc", [_Mine("my schedule failed"), ValueError("my own message"),
+                                 TypeError("my own type error"), ZeroDivisionError("x")])
+def test_a_schedule_that_raises_lets_its_exception_through(problem, w0, algo, exc):
+    def schedule(t, g):
+        if t == 2:
+            raise exc
+        return 0.1
+
+    with pytest.raises(type(exc)) as info:
+        if algo == "gd":
+            gd(problem, w0, eta=schedule, tol=0, max_iter=5)
+        else:
+            (wn if algo == "wn" else rpgd)(problem, 1.0, w0, eta=0.1, gamma=schedule, tol=0,
+                                           max_iter=5)
+    assert info.value is exc  # the very exception, not a wrapped one

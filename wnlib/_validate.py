@@ -66,20 +66,85 @@ def as_scale(g, name: str, batch: int | None) -> np.ndarray:
     return arr.copy()
 
 
-def check_step(value, name: str, *, allow_zero: bool) -> np.ndarray:
-    """Check a step size (number or array): finite, positive (or non-negative if allowed)."""
-    raw = np.asarray(value)
-    if raw.dtype.kind not in "iuf":  # bools, complex numbers, strings are not step sizes
-        raise TypeError(f"step size {name} must be a real number, got {value!r}")
+def as_real(
+    value,
+    name: str,
+    *,
+    array: bool = False,
+    gt: float | None = None,
+    ge: float | None = None,
+    lt: float | None = None,
+    le: float | None = None,
+    nonzero: bool = False,
+    why: str = "",
+) -> float | np.ndarray:
+    """A finite real number (``array=True``: a finite real array of any shape), within bounds.
+
+    Bools, complex numbers and strings are refused with a ``TypeError`` (a bool is not a step size
+    or a tolerance); NaN, inf and values outside the bounds (``> gt``, ``>= ge``, ``< lt``,
+    ``<= le``, ``!= 0`` with ``nonzero``) with a ``ValueError``. ``name`` says what the value is
+    in the messages (e.g. ``"t_max"`` or ``"step size eta"``), ``why`` is added in parentheses.
+
+    Returns
+    -------
+    float, or ndarray of float with ``array=True``
+    """
+    reason = f" ({why})" if why else ""
+    try:
+        raw = np.asarray(value)
+    except ValueError:  # a ragged nested list
+        raw = np.asarray(None)
+    if raw.dtype.kind not in "iuf" or (not array and raw.ndim != 0):
+        kind = "a real number or array" if array else "a real number"
+        raise TypeError(f"{name} must be {kind}, got {value!r}")
     arr = raw.astype(float)
     if not np.all(np.isfinite(arr)):
-        raise ValueError(f"step size {name} is not finite ({value!r})")
-    if allow_zero:
-        if np.any(arr < 0):
-            raise ValueError(f"step size {name} must be >= 0, got {value!r}")
-    elif np.any(arr <= 0):
-        raise ValueError(f"step size {name} must be > 0, got {value!r}")
-    return arr
+        raise ValueError(f"{name} is not finite ({value!r})")
+    for bound, op, fails in [(gt, ">", np.less_equal), (ge, ">=", np.less),
+                             (lt, "<", np.greater_equal), (le, "<=", np.greater)]:
+        if bound is not None and np.any(fails(arr, bound)):
+            raise ValueError(f"{name} must be {op} {bound:g}, got {value!r}{reason}")
+    if nonzero and np.any(arr == 0):
+        raise ValueError(f"{name} must be non-zero, got {value!r}{reason}")
+    return arr if array else float(arr)
+
+
+def as_positive(value, name: str, *, array: bool = False, why: str = "") -> float | np.ndarray:
+    """:func:`as_real` with ``> 0``."""
+    return as_real(value, name, array=array, gt=0, why=why)
+
+
+def as_nonnegative(value, name: str, *, array: bool = False, why: str = "") -> float | np.ndarray:
+    """:func:`as_real` with ``>= 0``."""
+    return as_real(value, name, array=array, ge=0, why=why)
+
+
+def as_int_at_least(value, name: str, low: int) -> int:
+    """A whole number ``>= low`` as an ``int``: any integer type, or a float such as ``1e5``."""
+    whole = is_number(value) and np.isfinite(value) and int(value) == value
+    if not whole or value < low:
+        kind = {0: "a non-negative integer", 1: "a positive integer"}.get(
+            low, f"an integer >= {low}"
+        )
+        raise ValueError(f"{name} must be {kind}, got {value!r}")
+    return int(value)
+
+
+def unbatch(a, batched: bool | None = None):
+    """Return a batched result as is, or the single result of an unbatched call.
+
+    With ``batched=False``, ``a`` is a one-member batch and its member 0 is returned; with
+    ``batched=None``, ``a`` is batched exactly when it has dimensions (a 0-d array is one result).
+    A scalar result becomes a Python ``float``/``int``/``bool`` (``.item()``: a bool stays a
+    bool), an array result stays an array.
+    """
+    arr = np.asarray(a)
+    if batched is None:
+        batched = arr.ndim > 0
+    if batched:
+        return a
+    one = arr[0] if arr.ndim else arr
+    return one.item() if one.ndim == 0 else one
 
 
 def is_number(value) -> bool:
@@ -98,6 +163,23 @@ def as_start(
     """
     w_unit, batched = as_direction(w, names[1], d)
     return as_scale(g, names[0], w_unit.shape[0]), w_unit, batched
+
+
+#: The largest array the library allocates for one problem or one Jacobian (bytes).
+MAX_ARRAY_BYTES = 2 * 2**30
+
+
+def check_size(n_bytes: int, what: str, advice: str) -> None:
+    """Refuse, before allocating, an array of ``n_bytes`` above :data:`MAX_ARRAY_BYTES`."""
+    if n_bytes > MAX_ARRAY_BYTES:
+        size = n_bytes / 2**30
+        unit = "GiB"
+        if size >= 1024:
+            size, unit = size / 1024, "TiB"
+        raise ValueError(
+            f"{what} would take {size:.3g} {unit} ({n_bytes:,} bytes), more than the limit of "
+            f"{MAX_ARRAY_BYTES / 2**30:g} GiB: {advice}"
+        )
 
 
 def as_problem(problem, name: str = "problem"):

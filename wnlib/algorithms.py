@@ -13,7 +13,10 @@ says so. No NaN is ever returned silently.
 Step sizes ``eta`` (for w, or for x in GD) and ``gamma`` (for g) are numbers or schedules
 ``callable(t, g) -> step`` of the iteration ``t = 0, 1, …`` and the current scales ``g`` (shape
 ``(B,)``), returning a number or a ``(B,)`` array, e.g. ``lambda t, g: 1 / g**2`` (the optimal
-direction step of Theorem 3.2) or :func:`two_stage` (Condition 3.1).
+direction step of Theorem 3.2) or :func:`two_stage` (Condition 3.1). A returned value that is
+not a real number or array of that shape, or is out of range, raises a ``ValueError`` naming the
+schedule and the iteration; an exception that the schedule raises itself is let through
+unchanged (it is the caller's code, with the caller's message).
 """
 
 from __future__ import annotations
@@ -21,13 +24,25 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from operator import itemgetter
 
 import numpy as np
 
-from ._validate import as_finite_array, as_start, check_step, is_number
+from ._validate import (
+    as_finite_array,
+    as_int_at_least,
+    as_nonnegative,
+    as_positive,
+    as_problem,
+    as_start,
+    is_number,
+    unbatch,
+)
 from .problem import Problem
 
 Schedule = float | Callable[[int, np.ndarray], "float | np.ndarray"]
+State = dict[str, np.ndarray]
 
 #: A member whose loss exceeds this multiple of ``(initial loss + ½‖y‖²)`` counts as diverged.
 EXPLODE_FACTOR = 1e10
@@ -118,10 +133,9 @@ def two_stage(first: float, second: float, T1: int) -> Callable[[int, np.ndarray
     T1 : int
         Last iteration of the first stage.
     """
-    check_step(first, "first", allow_zero=True)
-    check_step(second, "second", allow_zero=True)
-    if int(T1) != T1 or T1 < 0:
-        raise ValueError(f"T1 must be a non-negative integer, got {T1!r}")
+    as_nonnegative(first, "step size first")
+    as_nonnegative(second, "step size second")
+    as_int_at_least(T1, "T1", 0)
 
     def schedule(t: int, g: np.ndarray) -> float:
         return first if t <= T1 else second
@@ -137,46 +151,60 @@ def inverse_g_squared(t: int, g: np.ndarray) -> np.ndarray:
 
 
 def _schedule(value: Schedule, name: str, *, allow_zero: bool):
-    """Turn a number or callable step into ``f(t, g) -> (B,) array``, checked at every call."""
+    """Turn a number or callable step into ``f(t, g) -> (B,) array``, checked at every call.
+
+    A schedule that raises an exception of its own lets it through unchanged (only a value of the
+    wrong type or shape, or out of range, is reported as a bad step size).
+    """
+    check = as_nonnegative if allow_zero else as_positive
     if callable(value):
 
         def f(t: int, g: np.ndarray) -> np.ndarray:
             where = f"(schedule {name} at iteration t={t})"
+            returned = value(t, g)  # an exception of the schedule's own goes through unchanged
             try:
-                step = np.broadcast_to(np.asarray(value(t, g), dtype=float), g.shape)
+                step = np.broadcast_to(np.asarray(returned, dtype=float), g.shape)
             except (TypeError, ValueError) as exc:
                 raise ValueError(
                     f"step size {name} must return a number or an array of shape {g.shape}: "
                     f"{exc} {where}"
                 ) from None
             try:
-                return check_step(step, name, allow_zero=allow_zero)
+                return check(step, f"step size {name}", array=True)
             except ValueError as exc:
                 raise ValueError(f"{exc} {where}") from None
 
         return f
     if not is_number(value) and (isinstance(value, bool | np.bool_) or np.ndim(value) != 0):
         raise TypeError(f"step size {name} must be a number or a callable(t, g), got {value!r}")
-    const = float(check_step(value, name, allow_zero=allow_zero))
+    const = check(value, f"step size {name}")
     return lambda t, g: np.full(g.shape, const)
 
 
 def _check_run_args(tol: float, max_iter: int, record_every: int) -> None:
-    if not (is_number(tol) and np.isfinite(tol) and tol >= 0):
-        raise ValueError(f"tol must be a finite number >= 0, got {tol!r}")
-    for name, value, low in [("max_iter", max_iter, 0), ("record_every", record_every, 1)]:
-        whole = is_number(value) and np.isfinite(value) and int(value) == value  # 1e5 is fine
-        if not whole or value < low:
-            kind = "non-negative" if low == 0 else "positive"
-            raise ValueError(f"{name} must be a {kind} integer, got {value!r}")
+    as_nonnegative(tol, "tol")
+    as_int_at_least(max_iter, "max_iter", 0)  # a whole float such as 1e5 is fine
+    as_int_at_least(record_every, "record_every", 1)
+
+
+def _w_perp_of_scaled_direction(problem: Problem, state: State, x_perp_norm: np.ndarray,
+                                g: np.ndarray) -> np.ndarray:
+    """``‖w⊥‖`` of WN's and rPGD's unit direction: ``‖x⊥‖/|g|`` (off ``w`` itself at ``g = 0``)."""
+    wp = np.divide(x_perp_norm, np.abs(g), out=np.zeros_like(x_perp_norm), where=g != 0)
+    if np.any(g == 0):  # x = 0: read w⊥ off the direction itself
+        u = state["w"] / np.linalg.norm(state["w"], axis=1, keepdims=True)
+        wp = np.where(g == 0, np.linalg.norm(problem.split(u)[1], axis=1), wp)
+    return wp
 
 
 def _run(
     method: str,
     problem: Problem,
-    state: dict[str, np.ndarray],
-    update: Callable[[int, dict[str, np.ndarray]], dict[str, np.ndarray]],
-    observe: Callable[[dict[str, np.ndarray]], tuple[np.ndarray, np.ndarray, np.ndarray | None]],
+    state: State,
+    update: Callable[[int, State], State],
+    observe: Callable[[State], tuple[np.ndarray, np.ndarray, np.ndarray | None]],
+    w_perp: Callable[[State, np.ndarray, np.ndarray], np.ndarray],
+    direction: Callable[[State], np.ndarray],
     *,
     batched: bool,
     tol: float,
@@ -187,7 +215,9 @@ def _run(
     """The shared engine: masked batched updates, stop rule, divergence guard, history.
 
     ``observe(state)`` returns ``(x, g, w_norm)`` for the whole batch; ``update(t, state)``
-    returns the next state for the whole batch (only active members are then taken over).
+    returns the next state for the whole batch (only active members are then taken over);
+    ``w_perp(state, ‖x⊥‖, g)`` is the method's ``‖w⊥‖`` (the :class:`History` column) and
+    ``direction(state)`` its final direction (``RunResult.w``).
     """
     _check_run_args(tol, max_iter, record_every)
     A, y = problem.A, problem.y
@@ -215,17 +245,9 @@ def _run(
     def record(k: int) -> None:
         x_perp = x - (x @ V.T) @ V  # Definition 1.1, without re-validating x every step
         xp = np.linalg.norm(x_perp, axis=1)
-        xn = np.linalg.norm(x, axis=1)
-        if method == "gd":
-            wp = np.divide(xp, xn, out=np.zeros_like(xp), where=xn > 0)
-        else:
-            wp = np.divide(xp, np.abs(g), out=np.zeros_like(xp), where=g != 0)
-            if np.any(g == 0):  # x = 0: read w⊥ off the direction itself
-                u = state["w"] / np.linalg.norm(state["w"], axis=1, keepdims=True)
-                wp = np.where(g == 0, np.linalg.norm(problem.split(u)[1], axis=1), wp)
         rows.append(
-            (k, loss.copy(), g.copy(), wp, xp, None if w_norm is None else w_norm.copy(),
-             x.copy() if record_x else None)
+            (k, loss.copy(), g.copy(), w_perp(state, xp, g), xp,
+             None if w_norm is None else w_norm.copy(), x.copy() if record_x else None)
         )
 
     record(0)
@@ -277,26 +299,14 @@ def _run(
         w_norm=None if w_norm is None else stack(cols[5]),
         x=stack(cols[6]) if record_x else None,
     )
-    converged = loss <= tol
-    if method == "gd":
-        xn = np.linalg.norm(x, axis=1, keepdims=True)
-        w_out = np.divide(x, xn, out=np.zeros_like(x), where=xn > 0)
-    else:
-        w_out = state["w"]
-
-    def pick(a):
-        if batched:
-            return a
-        return a[0].item() if np.ndim(a[0]) == 0 else a[0]
-
     return RunResult(
         method=method,
-        x=pick(x),
-        g=pick(g),
-        w=pick(w_out),
-        n_iter=pick(n_iter),
-        converged=pick(converged),
-        diverged=pick(diverged),
+        x=unbatch(x, batched),
+        g=unbatch(g, batched),
+        w=unbatch(direction(state), batched),
+        n_iter=unbatch(n_iter, batched),
+        converged=unbatch(loss <= tol, batched),
+        diverged=unbatch(diverged, batched),
         history=history,
     )
 
@@ -325,6 +335,7 @@ def gd(
     tol, max_iter, record_every, record_x
         See the module docstring and :class:`History`.
     """
+    problem = as_problem(problem)
     x = as_finite_array(x0, "x0", (1, 2))
     batched = x.ndim == 2
     x = np.atleast_2d(x).copy()
@@ -333,16 +344,23 @@ def gd(
     step = _schedule(eta, "eta", allow_zero=False)
     A, y = problem.A, problem.y
 
-    def update(t: int, s: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    def update(t: int, s: State) -> State:
         xs = s["x"]
         e = step(t, np.linalg.norm(xs, axis=1))
         return {"x": xs - e[:, None] * ((xs @ A.T - y) @ A)}
 
-    def observe(s: dict[str, np.ndarray]):
+    def observe(s: State):
         return s["x"].copy(), np.linalg.norm(s["x"], axis=1), None
 
-    return _run("gd", problem, {"x": x}, update, observe, batched=batched, tol=tol,
-                max_iter=max_iter, record_every=record_every, record_x=record_x)
+    def direction(s: State) -> np.ndarray:  # x/‖x‖, zero at x = 0
+        xn = np.linalg.norm(s["x"], axis=1, keepdims=True)
+        return np.divide(s["x"], xn, out=np.zeros_like(s["x"]), where=xn > 0)
+
+    def w_perp(s: State, x_perp_norm: np.ndarray, g: np.ndarray) -> np.ndarray:  # ‖x⊥‖/‖x‖
+        return np.divide(x_perp_norm, g, out=np.zeros_like(x_perp_norm), where=g > 0)
+
+    return _run("gd", problem, {"x": x}, update, observe, w_perp, direction, batched=batched,
+                tol=tol, max_iter=max_iter, record_every=record_every, record_x=record_x)
 
 
 def wn(
@@ -377,12 +395,13 @@ def wn(
     tol, max_iter, record_every, record_x
         See the module docstring and :class:`History`.
     """
+    problem = as_problem(problem)
     g, w, batched = as_start(g0, w0, problem.d)
     step_w = _schedule(eta, "eta", allow_zero=False)
     step_g = _schedule(gamma, "gamma", allow_zero=True)
     A, y = problem.A, problem.y
 
-    def update(t: int, s: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    def update(t: int, s: State) -> State:
         gs, ws = s["g"], s["w"]
         nw = np.linalg.norm(ws, axis=1)
         u = ws / nw[:, None]
@@ -393,12 +412,13 @@ def wn(
         grad_g = -uAtr
         return {"w": ws - step_w(t, gs)[:, None] * grad_w, "g": gs - step_g(t, gs) * grad_g}
 
-    def observe(s: dict[str, np.ndarray]):
+    def observe(s: State):
         nw = np.linalg.norm(s["w"], axis=1)
         return s["g"][:, None] * s["w"] / nw[:, None], s["g"].copy(), nw
 
-    return _run("wn", problem, {"g": g, "w": w}, update, observe, batched=batched, tol=tol,
-                max_iter=max_iter, record_every=record_every, record_x=record_x)
+    return _run("wn", problem, {"g": g, "w": w}, update, observe,
+                partial(_w_perp_of_scaled_direction, problem), itemgetter("w"), batched=batched,
+                tol=tol, max_iter=max_iter, record_every=record_every, record_x=record_x)
 
 
 def rpgd(
@@ -431,12 +451,13 @@ def rpgd(
     tol, max_iter, record_every, record_x
         See the module docstring and :class:`History`.
     """
+    problem = as_problem(problem)
     g, w, batched = as_start(g0, w0, problem.d)
     step_w = _schedule(eta, "eta", allow_zero=False)
     step_g = _schedule(gamma, "gamma", allow_zero=True)
     A, y = problem.A, problem.y
 
-    def update(t: int, s: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    def update(t: int, s: State) -> State:
         gs, ws = s["g"], s["w"]
         r = y - gs[:, None] * (ws @ A.T)
         Atr = r @ A
@@ -446,8 +467,9 @@ def rpgd(
             w_new = v / nv[:, None]  # ‖v‖ = 0 gives non-finite w: reported as divergence
         return {"w": w_new, "g": gs + step_g(t, gs) * np.einsum("bi,bi->b", ws, Atr)}
 
-    def observe(s: dict[str, np.ndarray]):
+    def observe(s: State):
         return s["g"][:, None] * s["w"], s["g"].copy(), None
 
-    return _run("rpgd", problem, {"g": g, "w": w}, update, observe, batched=batched, tol=tol,
-                max_iter=max_iter, record_every=record_every, record_x=record_x)
+    return _run("rpgd", problem, {"g": g, "w": w}, update, observe,
+                partial(_w_perp_of_scaled_direction, problem), itemgetter("w"), batched=batched,
+                tol=tol, max_iter=max_iter, record_every=record_every, record_x=record_x)

@@ -16,7 +16,14 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from ._validate import as_finite_array, as_start, check_step
+from ._validate import (
+    as_finite_array,
+    as_nonnegative,
+    as_positive,
+    as_problem,
+    as_start,
+    check_size,
+)
 from .problem import Problem
 
 
@@ -74,6 +81,44 @@ def flow_rhs(problem: Problem, g: np.ndarray, w: np.ndarray, c: float):
     return dg, dw
 
 
+def flow_jacobian(problem: Problem, g: np.ndarray, w: np.ndarray, c: float) -> np.ndarray:
+    """Jacobian of :func:`flow_rhs` for each member of a batch, shape ``(B, d+1, d+1)``.
+
+    Row and column ``0`` are ``g``, ``1..d`` are ``w``. With ``u = w/‖w‖``, ``M = AᵀA``,
+    ``q = Aᵀr = Aᵀy − gMu``, ``s = uᵀq`` and ``h = q − gMu``::
+
+        ∂ġ/∂g = −c uᵀMu,            ∂ġ/∂u = c hᵀ,
+        ∂ẇ/∂g = q − s u − g(Mu − (uᵀMu) u),
+        ∂ẇ/∂u = −g (g M + s I + u hᵀ),
+
+    and ``∂u/∂w = (I − uuᵀ)/‖w‖`` (the right-hand side only sees the direction of ``w``). The
+    eigenvalues ``−c uᵀMu`` (the scale) and ``−g² λ(AᵀA)`` (the direction) are what make the flow
+    stiff when ``c`` or ``g²`` is large.
+    """
+    A, y = problem.A, problem.y
+    M = A.T @ A
+    nw = np.linalg.norm(w, axis=1)
+    u = w / nw[:, None]
+    Mu = u @ M
+    q = y @ A - g[:, None] * Mu
+    s = np.einsum("bi,bi->b", u, q)
+    uMu = np.einsum("bi,bi->b", u, Mu)
+    h = q - g[:, None] * Mu
+    B, d = w.shape
+    eye = np.eye(d)
+    J = np.empty((B, d + 1, d + 1))
+    J[:, 0, 0] = -c * uMu
+    J[:, 0, 1:] = c * h
+    J[:, 1:, 0] = q - s[:, None] * u - g[:, None] * (Mu - uMu[:, None] * u)
+    J[:, 1:, 1:] = -g[:, None, None] * (g[:, None, None] * M + s[:, None, None] * eye
+                                          + u[:, :, None] * h[:, None, :])
+    # chain rule through u = w/‖w‖: multiply the w-columns by (I − uuᵀ)/‖w‖
+    Ju = J[:, :, 1:]
+    J[:, :, 1:] = (Ju - np.einsum("bij,bj->bi", Ju, u)[:, :, None] * u[:, None, :]) / nw[:, None,
+                                                                                          None]
+    return J
+
+
 def wn_flow(
     problem: Problem,
     g0,
@@ -87,7 +132,18 @@ def wn_flow(
     atol: float = 1e-13,
     stall: float = 1e-13,
 ) -> FlowResult:
-    """Integrate the WN flow (4) with ``scipy.integrate.solve_ivp`` (DOP853).
+    """Integrate the WN flow (4) with ``scipy.integrate.solve_ivp`` (LSODA, analytic Jacobian).
+
+    The flow is stiff when ``c`` or ``g²`` is large: the scale relaxes at rate ``c uᵀAᵀAu`` and
+    the direction at rates up to ``g² λ_max``, while the loss decays only at the rate
+    ``2 λ_min min(g², c)`` of Lemma 2.4. A non-stiff solver then needs a step of the fastest
+    time scale for the whole run (DOP853 took 4 s for ``c = 1e4`` and did not finish for
+    ``c = 1e8``). LSODA switches by itself between Adams steps (non-stiff, as fast as DOP853 at
+    ``c = 1``) and BDF steps with the Jacobian :func:`flow_jacobian` (stiff), so every ``c`` in
+    ``[0, 1e8]`` and ``|g0|`` up to ``1e3`` takes about the time of a ``c = 1`` call
+    (``bench/bench_flow.py``) and ends at the limit of Theorem 2.6 (``tests/test_flow.py``). The
+    members of a batch are independent: the state is ordered member by member, so the Jacobian
+    is banded (block diagonal) and its cost grows linearly with the batch.
 
     Parameters
     ----------
@@ -98,7 +154,7 @@ def wn_flow(
     c : float
         ``c = γ/η ≥ 0``; ``c = 0`` holds the scale fixed (Theorem 2.6 Part II).
     t_max : float
-        Integrate at most until this time.
+        Integrate at most until this time (``> 0``).
     tol : float
         Stop once every member has ``½‖Ax − y‖² ≤ tol`` (``tol ≥ 0``; the reported end loss is
         then ``≤ tol``). The default makes the end point agree with the exact limit (7) to about
@@ -108,28 +164,52 @@ def wn_flow(
         or the time the loss reached ``tol`` or the flow came to rest) is always the last entry,
         so ``x[-1]`` is the final state either way.
     rtol, atol : float
-        Solver tolerances.
+        Solver tolerances (``> 0``).
     stall : float
         Stop (``stalled=True``) once ``‖d(g, w)/dt‖`` falls below this before ``tol`` is reached.
 
     Returns
     -------
     FlowResult
+
+    Raises
+    ------
+    TypeError
+        If ``problem`` is not a :class:`~wnlib.Problem`, or a number is not a real number.
+    ValueError
+        If an argument is out of range (the message names it), or the batch is so large that its
+        banded Jacobian (``B (d+1) (2d+1)`` floats) would exceed 2 GiB.
     """
+    problem = as_problem(problem)
     g, w, batched = as_start(g0, w0, problem.d)
-    c = float(check_step(c, "c", allow_zero=True))
-    t_max = float(check_step(t_max, "t_max", allow_zero=False))
-    tol = float(check_step(tol, "tol", allow_zero=True))
-    stall = float(check_step(stall, "stall", allow_zero=True))
+    c = as_nonnegative(c, "c")
+    t_max = as_positive(t_max, "t_max")
+    tol = as_nonnegative(tol, "tol")
+    rtol = as_positive(rtol, "rtol")
+    atol = as_positive(atol, "atol")
+    stall = as_nonnegative(stall, "stall")
     B, d = w.shape
+    n = d + 1  # one member's state (g, w)
+    check_size(8 * B * n * (2 * d + 1), f"the banded Jacobian of B={B} starts in d={d}",
+               "integrate fewer starts at a time")
     A, y = problem.A, problem.y
+    # banded storage of the block-diagonal Jacobian: packed[d + p - q, b n + q] = J_b[p, q]
+    p_idx, q_idx = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+    band_rows = np.broadcast_to(d + p_idx - q_idx, (B, n, n))
+    band_cols = (np.arange(B) * n)[:, None, None] + q_idx[None]
 
     def unpack(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return z[:B], z[B:].reshape(B, d)
+        Z = z.reshape(B, n)
+        return Z[:, 0], Z[:, 1:]
 
     def rhs(_t: float, z: np.ndarray) -> np.ndarray:
         dg, dw = flow_rhs(problem, *unpack(z), c)
-        return np.concatenate([dg, dw.ravel()])
+        return np.concatenate([dg[:, None], dw], axis=1).ravel()
+
+    def jac(_t: float, z: np.ndarray) -> np.ndarray:
+        packed = np.zeros((2 * d + 1, B * n))
+        packed[band_rows, band_cols] = flow_jacobian(problem, *unpack(z), c)
+        return packed
 
     def losses(z: np.ndarray) -> np.ndarray:
         gg, ww = unpack(z)
@@ -156,7 +236,7 @@ def wn_flow(
         # Sorted, within [0, t_max], and ending at t_max: if no event stops the integration
         # earlier, the last reported point is the final state (solve_ivp reports t_eval only).
         t_eval = np.union1d(t_eval[t_eval <= t_max], [t_max])
-    z0 = np.concatenate([g, w.ravel()])
+    z0 = np.concatenate([g[:, None], w], axis=1).ravel()
     with np.errstate(over="ignore", invalid="ignore"):
         finite = np.all(np.isfinite(losses(z0)))
     if not finite:
@@ -168,8 +248,8 @@ def wn_flow(
     elif rests(0.0, z0) <= 0:  # already at rest: solve_ivp would not see the event (no crossing)
         sol_t, sol_z, status_events = np.array([0.0]), z0[:, None], (False, True)
     else:
-        sol = solve_ivp(rhs, (0.0, t_max), z0, method="DOP853", rtol=rtol, atol=atol,
-                        t_eval=t_eval, events=[reached, rests])
+        sol = solve_ivp(rhs, (0.0, t_max), z0, method="LSODA", rtol=rtol, atol=atol,
+                        jac=jac, lband=d, uband=d, t_eval=t_eval, events=[reached, rests])
         if sol.status == -1:
             raise RuntimeError(f"the WN flow integration failed: {sol.message}")
         sol_t, sol_z = sol.t, sol.y
@@ -179,8 +259,9 @@ def wn_flow(
             sol_t = np.append(sol_t, t_end)
             sol_z = np.concatenate([sol_z, sol.y_events[0 if hit[0] else 1][0][:, None]], axis=1)
         status_events = (hit[0], hit[1] and not hit[0])
-    gs = sol_z[:B].T  # (T, B)
-    ws = sol_z[B:].T.reshape(-1, B, d)
+    path = sol_z.T.reshape(-1, B, n)
+    gs = path[:, :, 0]  # (T, B)
+    ws = path[:, :, 1:]
     ws = ws / np.linalg.norm(ws, axis=2, keepdims=True)
     xs = gs[:, :, None] * ws
     r = xs @ A.T - y

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import as_finite_array, as_problem, is_number
+from ._validate import as_finite_array, as_problem, check_size, is_number
 
 
 @dataclass(frozen=True, eq=False)
@@ -133,7 +133,11 @@ class Problem:
 
 
 def _check_sizes(m, d) -> tuple[int, int]:
-    """``m`` and ``d`` as Python ints with ``1 <= m < d`` (any integer type, not a bool)."""
+    """``m`` and ``d`` as Python ints with ``1 <= m < d`` (any integer type, not a bool).
+
+    Sizes whose ``A`` (``8 m d`` bytes) exceeds ``MAX_ARRAY_BYTES`` (2 GiB) are refused before
+    anything is allocated.
+    """
     if not all(isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in (m, d)):
         raise TypeError(f"m and d must be integers, got m={m!r}, d={d!r}")
     m, d = int(m), int(d)
@@ -141,6 +145,7 @@ def _check_sizes(m, d) -> tuple[int, int]:
         raise ValueError(f"m and d must be positive integers, got m={m!r}, d={d!r}")
     if m >= d:
         raise ValueError(f"m={m} >= d={d}: the problem must be overparametrized (m < d)")
+    check_size(8 * m * d, f"A of shape ({m}, {d})", "choose smaller m and d")
     return m, d
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import as_start, check_step
+from ._validate import as_int_at_least, as_positive, as_problem, as_start, unbatch
 from .algorithms import RunResult, Schedule, gd, rpgd
 from .problem import Problem, make_conditioned_problem
 from .theory.flow import gd_limit
@@ -186,27 +186,26 @@ def two_phase(
     -------
     TwoPhaseResult
     """
+    problem = as_problem(problem)
     g, w, batched = as_start(g0, w0, problem.d)
     if np.any(g == 0):
         raise ValueError("g0 must be non-zero: with the scale fixed at 0 rPGD cannot move")
-    eps = float(check_step(eps, "eps", allow_zero=False))
+    eps = as_positive(eps, "eps")
     if phase2 not in ("gd", "limit"):
         raise ValueError(f"phase2 must be 'gd' or 'limit', got {phase2!r}")
-    for name, value in [("max_iter_phase1", max_iter_phase1), ("chunk", chunk)]:
-        if int(value) != value or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    max_iter_phase1 = as_int_at_least(max_iter_phase1, "max_iter_phase1", 1)
+    chunk = as_int_at_least(chunk, "chunk", 1)
     lam_max = problem.lam_max
 
     def eta(t: int, gs: np.ndarray) -> np.ndarray:
         return 1.0 / (gs * gs * lam_max)
 
     if phase1_steps is not None:
-        if int(phase1_steps) != phase1_steps or phase1_steps < 0:
-            raise ValueError(f"phase1_steps must be a non-negative integer, got {phase1_steps!r}")
-        run = rpgd(problem, g, w, eta=eta, gamma=0.0, tol=0.0, max_iter=int(phase1_steps))
+        phase1_steps = as_int_at_least(phase1_steps, "phase1_steps", 0)
+        run = rpgd(problem, g, w, eta=eta, gamma=0.0, tol=0.0, max_iter=phase1_steps)
         w_T, T, hist = run.w, run.n_iter, run.history.w_perp_norm
     else:
-        w_T, T, hist = _phase1_until(problem, g, w, eta, eps, int(max_iter_phase1), int(chunk))
+        w_T, T, hist = _phase1_until(problem, g, w, eta, eps, max_iter_phase1, chunk)
     wp_T = np.linalg.norm(problem.split(w_T)[1], axis=1)
     x0 = g[:, None] * w_T
     if phase2 == "gd":
@@ -217,20 +216,14 @@ def two_phase(
     else:
         run2, x = None, gd_limit(problem, x0)
     dist = np.linalg.norm(x - problem.x_star, axis=1)
-
-    def pick(a):
-        if batched:
-            return a
-        return a[0].item() if np.ndim(a[0]) == 0 else a[0]
-
     return TwoPhaseResult(
-        x=pick(x),
-        distance=pick(dist),
-        g0=pick(g),
-        w_T=pick(w_T),
-        T1=pick(np.asarray(T)),
-        reached=pick(wp_T <= eps),
-        w_perp_T=pick(wp_T),
+        x=unbatch(x, batched),
+        distance=unbatch(dist, batched),
+        g0=unbatch(g, batched),
+        w_T=unbatch(w_T, batched),
+        T1=unbatch(np.asarray(T), batched),
+        reached=unbatch(wp_T <= eps, batched),
+        w_perp_T=unbatch(wp_T, batched),
         w_perp_history=hist if batched else hist[:, 0],
         phase2=run2,
     )

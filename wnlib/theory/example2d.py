@@ -23,7 +23,7 @@ import math
 import numpy as np
 from scipy.optimize import brentq
 
-from .._validate import check_step
+from .._validate import as_nonnegative, as_positive, as_real
 from ..problem import example_problem
 
 __all__ = [
@@ -44,10 +44,7 @@ __all__ = [
 
 
 def _y(y) -> float:
-    y = float(y)
-    if not math.isfinite(y) or y == 0:
-        raise ValueError(f"y must be a finite non-zero number, got {y!r}")
-    return y
+    return as_real(y, "y", nonzero=True, why="y = 0 gives x* = 0")
 
 
 def direction(theta) -> np.ndarray:
@@ -95,7 +92,7 @@ def state_velocity(theta, g, c: float, y: float = 1.0):
     Derived from ``dw/dt = g P_w Aᵀr`` with ``Aᵀr = [r, 0]`` and the unit tangent
     ``[−sin θ, cos θ]`` of the circle, and ``dg/dt = c wᵀAᵀr``; ``r = y − g cos θ``.
     """
-    c = float(check_step(c, "c", allow_zero=True))
+    c = as_nonnegative(c, "c")
     theta = np.asarray(theta, dtype=float)
     g = np.asarray(g, dtype=float)
     r = _y(y) - g * np.cos(theta)
@@ -108,7 +105,7 @@ def state_invariant(theta, g, c: float):
     ``‖w⊥‖ = |sin θ|``; ``d/dt log|sin θ| = −g r cos θ = −d/dt g²/(2c)`` along the flow, so every
     path is a level curve of this function (``c > 0``).
     """
-    c = float(check_step(c, "c", allow_zero=False))
+    c = as_positive(c, "c")
     g = np.asarray(g, dtype=float)
     return np.abs(np.sin(theta)) * np.exp(g * g / (2 * c))
 
@@ -120,7 +117,7 @@ def invariant_curve(theta, g0: float, theta0: float, c: float):
     argument is negative (the level curve does not reach that angle). The flow runs along this
     curve from ``θ0`` until it meets the zero-loss curve (:func:`limit_state`).
     """
-    c = float(check_step(c, "c", allow_zero=False))
+    c = as_positive(c, "c")
     theta = np.asarray(theta, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         arg = g0 * g0 + 2 * c * (math.log(abs(math.sin(theta0))) - np.log(np.abs(np.sin(theta))))
@@ -150,7 +147,7 @@ def limit_state(g0: float, theta0: float, c: float, y: float = 1.0) -> tuple[flo
     ``x* = (y, 0)`` if ``|g0| < |y|`` and to the fixed-scale point ``(y, ±√(g0² − y²))`` of
     Theorem 2.6 Part II if ``|g0| > |y|``.
     """
-    c = float(check_step(c, "c", allow_zero=False))
+    c = as_positive(c, "c")
     y = _y(y)
     if not y * g0 * math.cos(theta0) > 0:
         raise ValueError("limit_state needs a start with y·g0·cos θ0 > 0 (x1 on the side of y)")
@@ -200,7 +197,7 @@ def stuck_scale(theta0: float, c: float, y: float = 1.0) -> float:
     (``θ0 = ±π/2``) the one stuck start is the spurious point itself, ``g0 = 0`` (returned as
     ``0.0``). Every other start reaches zero loss (Theorem 2.6: zero loss or S; ``c > 0``).
     """
-    c = float(check_step(c, "c", allow_zero=False))
+    c = as_positive(c, "c")
     y = _y(y)
     s, co = math.sin(theta0), math.cos(theta0)
     if s == 0:
@@ -249,7 +246,7 @@ def fixed_scale_angle(theta0: float, t: float, g0: float, y: float = 1.0) -> flo
     """
     y = _y(y)
     g0 = float(g0)
-    t = float(check_step(t, "t", allow_zero=True))
+    t = as_nonnegative(t, "t")
     s0 = math.sin(theta0)
     if s0 == 0 or not -math.pi < theta0 < math.pi:
         raise ValueError("θ0 must lie in (−π, π) with sin θ0 ≠ 0")

@@ -11,7 +11,7 @@ import math
 import numpy as np
 from scipy.optimize import brentq
 
-from .._validate import as_finite_array, as_start, check_step
+from .._validate import as_finite_array, as_nonnegative, as_positive, as_problem, as_start, unbatch
 from ..problem import Problem
 
 
@@ -21,19 +21,8 @@ def _gw(problem: Problem, g, w) -> tuple[np.ndarray, np.ndarray, bool]:
     return g, w, batched
 
 
-def _out(a: np.ndarray, batched: bool):
-    if batched:
-        return a
-    return a[0].item() if np.ndim(a[0]) == 0 else a[0]  # .item(): float stays float, bool bool
-
-
 def _positive_c(c) -> float:
-    c = float(check_step(c, "c", allow_zero=True))
-    if c == 0:
-        raise ValueError(
-            "c must be > 0 here (with c = 0 the scale is fixed: see fixed_scale_limit)"
-        )
-    return c
+    return as_positive(c, "c", why="with c = 0 the scale is fixed: see fixed_scale_limit")
 
 
 def gd_limit(problem: Problem, x0) -> np.ndarray:
@@ -47,6 +36,7 @@ def gd_limit(problem: Problem, x0) -> np.ndarray:
     problem : Problem
     x0 : array_like, shape (d,) or (B, d)
     """
+    problem = as_problem(problem)
     x0 = as_finite_array(x0, "x0", (1, 2))
     return problem.x_star + problem.split(x0)[1]
 
@@ -67,10 +57,11 @@ def invariant(problem: Problem, g, w, c: float):
     c : float
         ``c > 0``.
     """
+    problem = as_problem(problem)
     c = _positive_c(c)
     g, w, batched = _gw(problem, g, w)
     wp = np.linalg.norm(problem.split(w)[1], axis=1)
-    return _out(wp * np.exp(g * g / (2 * c)), batched)
+    return unbatch(wp * np.exp(g * g / (2 * c)), batched)
 
 
 def invariant_printed(problem: Problem, g, w, c: float):
@@ -81,10 +72,11 @@ def invariant_printed(problem: Problem, g, w, c: float):
     the invariant and is *not* constant along the flow (with the norm squared the exponent would
     have to be ``g²/c``). Kept to show that the squared reading is wrong.
     """
+    problem = as_problem(problem)
     c = _positive_c(c)
     g, w, batched = _gw(problem, g, w)
     wp = np.linalg.norm(problem.split(w)[1], axis=1)
-    return _out(wp**2 * np.exp(g * g / (2 * c)), batched)
+    return unbatch(wp**2 * np.exp(g * g / (2 * c)), batched)
 
 
 def starts_below_zero_loss(problem: Problem, g0, w0):
@@ -94,15 +86,17 @@ def starts_below_zero_loss(problem: Problem, g0, w0):
     set ``S = {g = 0, yᵀAw = 0}`` (the loss never increases along the flow, Lemma 2.4), so the
     flow reaches zero loss; along it ``g`` keeps its sign.
     """
+    problem = as_problem(problem)
     g, w, batched = _gw(problem, g0, w0)
     r = g[:, None] * (w @ problem.A.T) - problem.y
-    return _out(problem.y @ problem.y > np.sum(r * r, axis=1), batched)
+    return unbatch(problem.y @ problem.y > np.sum(r * r, axis=1), batched)
 
 
 def in_spurious_set(problem: Problem, g, w, *, atol: float = 1e-12):
     """Membership in ``S = {(g, w): g = 0, yᵀAw = 0}`` (Lemma 2.3), up to ``atol``."""
+    problem = as_problem(problem)
     g, w, batched = _gw(problem, g, w)
-    return _out((np.abs(g) <= atol) & (np.abs(w @ problem.A.T @ problem.y) <= atol), batched)
+    return unbatch((np.abs(g) <= atol) & (np.abs(w @ problem.A.T @ problem.y) <= atol), batched)
 
 
 def loss_rate(problem: Problem, g, w, c: float):
@@ -113,7 +107,8 @@ def loss_rate(problem: Problem, g, w, c: float):
     rate, lower, upper
         The rate and its bounds ``−max(g², c)‖Aᵀr‖² ≤ rate ≤ −min(g², c)‖Aᵀr‖² ≤ 0`` (eq. 5).
     """
-    c = float(check_step(c, "c", allow_zero=True))
+    problem = as_problem(problem)
+    c = as_nonnegative(c, "c")
     g, w, batched = _gw(problem, g, w)
     r = problem.y - g[:, None] * (w @ problem.A.T)
     Atr = r @ problem.A
@@ -121,8 +116,8 @@ def loss_rate(problem: Problem, g, w, c: float):
     proj = Atr - wAtr[:, None] * w
     rate = -c * wAtr**2 - g**2 * np.sum(proj * proj, axis=1)
     n2 = np.sum(Atr * Atr, axis=1)
-    return (_out(rate, batched), _out(-np.maximum(g**2, c) * n2, batched),
-            _out(-np.minimum(g**2, c) * n2, batched))
+    return (unbatch(rate, batched), unbatch(-np.maximum(g**2, c) * n2, batched),
+            unbatch(-np.minimum(g**2, c) * n2, batched))
 
 
 def scale_rate(problem: Problem, g, w, c: float):
@@ -130,12 +125,13 @@ def scale_rate(problem: Problem, g, w, c: float):
 
     Follows from ``d(g²)/dt = 2cg wᵀAᵀr`` and ``‖y‖² = ‖r + gAw‖²`` (cf. eq. (14), Lemma C.1).
     """
-    c = float(check_step(c, "c", allow_zero=True))
+    problem = as_problem(problem)
+    c = as_nonnegative(c, "c")
     g, w, batched = _gw(problem, g, w)
     Aw = w @ problem.A.T
     r = problem.y - g[:, None] * Aw
     rate = c * (problem.y @ problem.y - np.sum(r * r, axis=1) - g**2 * np.sum(Aw * Aw, axis=1))
-    return _out(rate, batched)
+    return unbatch(rate, batched)
 
 
 def flow_g_inf(problem: Problem, g0, w0, c: float):
@@ -160,6 +156,7 @@ def flow_g_inf(problem: Problem, g0, w0, c: float):
     c : float
         ``c > 0``.
     """
+    problem = as_problem(problem)
     c = _positive_c(c)
     g, w, batched = _gw(problem, g0, w0)
     # From g0 = 0 the flow starts with dg/dt = c·w0ᵀAᵀy, which fixes the sign of g from then on.
@@ -185,7 +182,7 @@ def flow_g_inf(problem: Problem, g0, w0, c: float):
             s_hi = 2 * s_hi + 1.0
         s = brentq(phi, s_lo, s_hi, xtol=1e-15, rtol=4 * np.finfo(float).eps, maxiter=500)
         out[i] = sign[i] * math.sqrt(s)
-    return _out(out, batched)
+    return unbatch(out, batched)
 
 
 def flow_limit(problem: Problem, g0, w0, c: float) -> np.ndarray:
@@ -195,12 +192,13 @@ def flow_limit(problem: Problem, g0, w0, c: float) -> np.ndarray:
     :func:`flow_g_inf` (Theorem 2.6 Part I), valid when the loss goes to zero, e.g. for starts with
     ``‖y‖² > ‖Ag0w0 − y‖²`` (:func:`starts_below_zero_loss`).
     """
+    problem = as_problem(problem)
     c = _positive_c(c)
     g, w, batched = _gw(problem, g0, w0)
     g_inf = np.atleast_1d(flow_g_inf(problem, g, w, c))
     w_perp = problem.split(w)[1]
     x = problem.x_star + (g_inf * np.exp((g * g - g_inf * g_inf) / (2 * c)))[:, None] * w_perp
-    return _out(x, batched)
+    return unbatch(x, batched)
 
 
 def flow_limit_printed(problem: Problem, g0, w0, c: float) -> np.ndarray:
@@ -210,11 +208,12 @@ def flow_limit_printed(problem: Problem, g0, w0, c: float) -> np.ndarray:
     ``exp(−(g*² − g0²)/(2c))`` is tiny, and badly off (it grows like ``exp(g0²/(2c))``) for
     ``g0 > g*``. The concrete example's ``[1, exp((g0² − 1)/2)]`` is the same approximation.
     """
+    problem = as_problem(problem)
     c = _positive_c(c)
     g, w, batched = _gw(problem, g0, w0)
     w_perp = problem.split(w)[1]
     factor = problem.g_star * np.exp((g * g - problem.g_star**2) / (2 * c))
-    return _out(problem.x_star + factor[:, None] * w_perp, batched)
+    return unbatch(problem.x_star + factor[:, None] * w_perp, batched)
 
 
 def fixed_scale_limit(problem: Problem, g0, w0) -> np.ndarray:
@@ -228,6 +227,7 @@ def fixed_scale_limit(problem: Problem, g0, w0) -> np.ndarray:
 
     Returns the limit direction ``w`` (multiply by ``g0`` for ``x``).
     """
+    problem = as_problem(problem)
     g, w, batched = _gw(problem, g0, w0)
     if np.any(g == 0):
         raise ValueError("g0 = 0: with the scale fixed at zero nothing moves")
@@ -251,7 +251,7 @@ def fixed_scale_limit(problem: Problem, g0, w0) -> np.ndarray:
             lo, hi = -60.0, math.log(abs(gi) * float(s @ np.abs(b))) + 5.0
             log_mu = brentq(norm2, lo, hi, xtol=1e-14, maxiter=500)
             out[i] = Vt.T @ (gi * s * b / (gi * gi * s * s + math.exp(log_mu)))
-    return _out(out, batched)
+    return unbatch(out, batched)
 
 
 def convergence_time_bounds(problem: Problem, g0, w0, c: float, eps: float) -> dict[str, float]:
@@ -293,8 +293,9 @@ def convergence_time_bounds(problem: Problem, g0, w0, c: float, eps: float) -> d
     dict
         Keys ``"first"``, ``"first_rigorous"``, ``"second"``, ``"best"``.
     """
+    problem = as_problem(problem)
     c = _positive_c(c)
-    eps = float(check_step(eps, "eps", allow_zero=False))
+    eps = as_positive(eps, "eps")
     g, w, batched = _gw(problem, g0, w0)
     if batched:
         raise ValueError("convergence_time_bounds takes one start (w0 of shape (d,))")
@@ -336,12 +337,13 @@ def limit_distances(problem: Problem, g0, w0, c: float):
     -------
     wn_dist, gd_dist : float or ndarray (B,)
     """
+    problem = as_problem(problem)
     c = _positive_c(c)
     g, w, batched = _gw(problem, g0, w0)
     g_inf = np.atleast_1d(flow_g_inf(problem, g, w, c))
     a = np.linalg.norm(problem.split(w)[1], axis=1)
     wn_dist = np.abs(g_inf) * a * np.exp((g * g - g_inf * g_inf) / (2 * c))
-    return _out(wn_dist, batched), _out(np.abs(g) * a, batched)
+    return unbatch(wn_dist, batched), unbatch(np.abs(g) * a, batched)
 
 
 def loss_envelope(problem: Problem, t, g, c: float, f0: float):
@@ -370,7 +372,8 @@ def loss_envelope(problem: Problem, t, g, c: float, f0: float):
     -------
     lower, upper : ndarray (T,)
     """
-    c = float(check_step(c, "c", allow_zero=True))
+    problem = as_problem(problem)
+    c = as_nonnegative(c, "c")
     t = as_finite_array(t, "t", (1,))
     g = as_finite_array(g, "g", (1,))
     if t.shape != g.shape:

@@ -29,23 +29,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validate import as_finite_array, check_step
+from .._validate import as_finite_array, as_positive, as_problem, as_real, unbatch
 from ..problem import Problem
 from .flow import fixed_scale_limit
 
 
 def _delta(delta) -> np.ndarray | float:
-    arr = as_finite_array(delta, "delta", (0, 1))
-    if np.any(arr <= -2):
-        raise ValueError(f"delta must be > -2 (the bound divides by 2 + delta), got {delta!r}")
-    return float(arr) if arr.ndim == 0 else arr
+    arr = as_real(delta, "delta", array=True, gt=-2, why="the bound divides by 2 + delta")
+    return unbatch(as_finite_array(arr, "delta", (0, 1)))
 
 
 def _scale(g0, name: str = "g0") -> np.ndarray | float:
-    arr = as_finite_array(g0, name, (0, 1))
-    if np.any(arr == 0):
-        raise ValueError(f"{name} must be non-zero (with g = 0 nothing moves)")
-    return float(arr) if arr.ndim == 0 else arr
+    arr = as_real(g0, name, array=True, nonzero=True, why="with g = 0 nothing moves")
+    return unbatch(as_finite_array(arr, name, (0, 1)))
 
 
 def admissible_g0(problem: Problem, delta):
@@ -65,6 +61,7 @@ def admissible_g0(problem: Problem, delta):
     -------
     float or ndarray
     """
+    problem = as_problem(problem)
     delta = _delta(delta)
     return problem.g_star * (problem.lam_min / problem.lam_max) / (2 + delta)
 
@@ -90,6 +87,7 @@ def sharp_admissible_g0(problem: Problem, delta):
     -------
     float or ndarray
     """
+    problem = as_problem(problem)
     arr = as_finite_array(delta, "delta", (0, 1))
     if np.any(arr <= -1):
         raise ValueError(f"delta must be > -1 (the bound divides by 1 + delta), got {delta!r}")
@@ -109,6 +107,7 @@ def certified_delta(problem: Problem, g0):
     problem : Problem
     g0 : float or array_like
     """
+    problem = as_problem(problem)
     g0 = _scale(g0)
     return problem.g_star * problem.lam_min / (problem.lam_max * np.abs(g0)) - 2
 
@@ -126,6 +125,7 @@ def step_norm_lower_bound(problem: Problem, delta):
     problem : Problem
     delta : float or array_like
     """
+    problem = as_problem(problem)
     delta = _delta(delta)
     return 1 + delta + problem.lam_min / problem.lam_max
 
@@ -145,13 +145,13 @@ def iteration_bound(w_perp0_norm, eps, delta):
         ``δ > 0``.
     """
     wp = as_finite_array(w_perp0_norm, "w_perp0_norm", (0, 1))
-    eps = float(check_step(eps, "eps", allow_zero=False))
+    eps = as_positive(eps, "eps")
     delta = as_finite_array(delta, "delta", (0, 1))
     if np.any(delta <= 0):
         raise ValueError(f"delta must be > 0 in the iteration bound, got {delta!r}")
     with np.errstate(divide="ignore"):
         out = np.maximum(np.log(wp / eps), 0.0) / np.log1p(delta)
-    return float(out) if np.ndim(out) == 0 else out
+    return unbatch(out)
 
 
 def final_distance_bound(g0, eps):
@@ -167,9 +167,9 @@ def final_distance_bound(g0, eps):
     eps : float
     """
     g0 = as_finite_array(g0, "g0", (0, 1))
-    eps = float(check_step(eps, "eps", allow_zero=False))
+    eps = as_positive(eps, "eps")
     out = np.abs(g0) * eps
-    return float(out) if np.ndim(out) == 0 else out
+    return unbatch(out)
 
 
 def asymptotic_rate(problem: Problem, g0):
@@ -194,6 +194,7 @@ def asymptotic_rate(problem: Problem, g0):
     problem : Problem
     g0 : float or array_like
     """
+    problem = as_problem(problem)
     g0 = _scale(g0)
     g = np.atleast_1d(np.abs(np.asarray(g0, dtype=float)))
     out = np.ones_like(g)

@@ -22,7 +22,7 @@ import math
 
 import numpy as np
 
-from .._validate import as_start
+from .._validate import as_positive, as_problem, as_real, as_start, unbatch
 from ..problem import Problem
 
 __all__ = [
@@ -62,17 +62,8 @@ def _gw(problem: Problem, g, w):
     return g, w, batched
 
 
-def _out(a: np.ndarray, batched: bool):
-    if batched:
-        return a
-    return float(a[0]) if np.ndim(a[0]) == 0 else a[0]
-
-
 def _pos(x, name: str) -> np.ndarray:
-    arr = np.asarray(x, dtype=float)
-    if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
-        raise ValueError(f"{name} must be finite and > 0, got {x!r}")
-    return arr
+    return as_positive(x, name, array=True)
 
 
 def _below_g_star(g0, g_star) -> tuple[np.ndarray, np.ndarray]:
@@ -83,22 +74,11 @@ def _below_g_star(g0, g_star) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _rho(rho) -> np.ndarray:
-    rho = np.asarray(rho, dtype=float)
-    if np.any(~np.isfinite(rho)) or np.any(rho <= 0) or np.any(rho > 1):
-        raise ValueError(f"rho must lie in (0, 1] (Theorem 3.2), got {rho!r}")
-    return rho
+    return as_real(rho, "rho", array=True, gt=0, le=1, why="rho lies in (0, 1], Theorem 3.2")
 
 
 def _eps(eps) -> np.ndarray:
-    eps = _pos(eps, "eps")
-    if np.any(eps >= 1):
-        raise ValueError(f"eps must lie in (0, 1) (‖w⊥‖ ≤ 1 always), got {eps!r}")
-    return eps
-
-
-def _ret(a):
-    a = np.asarray(a)
-    return float(a) if a.ndim == 0 else a
+    return as_real(eps, "eps", array=True, gt=0, lt=1, why="‖w⊥‖ ≤ 1 always")
 
 
 # ------------------------------------------------------------------ one step (Lemma E.2)
@@ -121,17 +101,18 @@ def direction_step(problem: Problem, g, w):
     -------
     ndarray, shape (d,) or (B, d)
     """
+    problem = as_problem(problem)
     _check_orthogonal(problem)
     g, w, batched = _gw(problem, g, w)
     _, w_perp = problem.split(w)
-    return _out(w_perp + problem.x_star[None, :] / g[:, None], batched)
+    return unbatch(w_perp + problem.x_star[None, :] / g[:, None], batched)
 
 
 def v_norm(w_perp_norm, g, g_star):
     """``‖v_t‖ = sqrt(‖w⊥_t‖² + g*²/g_t²)`` (proof of Theorem 3.2; ``v_t = w⊥_t + x*/g_t``)."""
     wp = np.asarray(w_perp_norm, dtype=float)
     g = np.asarray(g, dtype=float)
-    return _ret(np.sqrt(wp**2 + np.asarray(g_star, dtype=float) ** 2 / g**2))
+    return unbatch(np.sqrt(wp**2 + np.asarray(g_star, dtype=float) ** 2 / g**2))
 
 
 def w_perp_next(w_perp_norm, g, g_star):
@@ -140,7 +121,7 @@ def w_perp_next(w_perp_norm, g, g_star):
     Equivalently ``‖w⊥_{t+1}‖² = ‖w⊥_t‖²/(‖w⊥_t‖² + g*²/g_t²) ≤ (g_t²/g*²)‖w⊥_t‖²``, the
     geometric decay quoted after Theorem 3.2 (and ``1/‖w⊥_{t+1}‖² = 1 + (g*²/g_t²)/‖w⊥_t‖²``).
     """
-    return _ret(np.asarray(w_perp_norm, dtype=float) / v_norm(w_perp_norm, g, g_star))
+    return unbatch(np.asarray(w_perp_norm, dtype=float) / v_norm(w_perp_norm, g, g_star))
 
 
 def a_w_next(problem: Problem, g, w):
@@ -154,11 +135,12 @@ def a_w_next(problem: Problem, g, w):
     -------
     ndarray, shape (m,) or (B, m)
     """
+    problem = as_problem(problem)
     _check_orthogonal(problem)
     g, w, batched = _gw(problem, g, w)
     wp = np.linalg.norm(problem.split(w)[1], axis=1)
     nv = np.sqrt(wp**2 + problem.g_star**2 / g**2)
-    return _out(problem.y[None, :] / (g * nv)[:, None], batched)
+    return unbatch(problem.y[None, :] / (g * nv)[:, None], batched)
 
 
 def scale_increment(problem: Problem, g, w, gamma):
@@ -177,11 +159,12 @@ def scale_increment(problem: Problem, g, w, gamma):
     w : array_like, shape (d,) or (B, d)
     gamma : float or array_like (B,)
     """
+    problem = as_problem(problem)
     _check_orthogonal(problem)
     g, w, batched = _gw(problem, g, w)
     w_par, _ = problem.split(w)
     inc = np.asarray(gamma, dtype=float) * (w @ problem.x_star - g * np.sum(w_par**2, axis=1))
-    return _out(inc, batched)
+    return unbatch(inc, batched)
 
 
 def scale_bound(g0, g_star, gamma, t):
@@ -257,7 +240,7 @@ def w_perp_fixed_scale(w_perp0, g0, g_star, t):
     with np.errstate(over="ignore"):
         kt = np.exp(np.minimum(log_kt, 700.0))
         inv = kt / wp0**2 + (kt - 1) / (kappa - 1)
-    return _ret(1 / np.sqrt(inv))
+    return unbatch(1 / np.sqrt(inv))
 
 
 def t1_fixed_scale(w_perp0, g0, g_star, eps):
@@ -286,7 +269,7 @@ def t1_fixed_scale(w_perp0, g0, g_star, eps):
 def scale_cap(g0, g_star, rho):
     """The ceiling of case (a): keep ``g_t² ≤ g*² − ρδ0`` for ``t ≤ T1``, ``δ0 = g*² − g0²``."""
     g0, g_star = _below_g_star(g0, g_star)
-    return _ret(g_star**2 - _rho(rho) * (g_star**2 - g0**2))
+    return unbatch(g_star**2 - _rho(rho) * (g_star**2 - g0**2))
 
 
 def w_perp_slow_scale_bound(w_perp0, g0, g_star, rho, t):
@@ -296,7 +279,7 @@ def w_perp_slow_scale_bound(w_perp0, g0, g_star, rho, t):
     """
     g0, g_star = _below_g_star(g0, g_star)
     q = 1 - _rho(rho) * (g_star**2 - g0**2) / g_star**2
-    return _ret(_pos(w_perp0, "w_perp0") * q ** (np.asarray(t, dtype=float) / 2))
+    return unbatch(_pos(w_perp0, "w_perp0") * q ** (np.asarray(t, dtype=float) / 2))
 
 
 def t1_slow_scale(w_perp0, g0, g_star, rho, eps):
@@ -330,7 +313,7 @@ def gamma1_sufficient(g0, g_star, rho, T1):
     T1 = np.asarray(T1, dtype=float)
     if np.any(T1 < 1):
         raise ValueError(f"T1 must be >= 1, got {T1!r}")
-    return _ret(2 * g0**2 * np.log((1 - rho) * g_star**2 / g0**2 + rho) / (g_star**2 * T1))
+    return unbatch(2 * g0**2 * np.log((1 - rho) * g_star**2 / g0**2 + rho) / (g_star**2 * T1))
 
 
 def gamma1_printed(g0, g_star, rho, eps):
@@ -345,7 +328,7 @@ def gamma1_printed(g0, g_star, rho, eps):
     """
     g0, g_star = _below_g_star(g0, g_star)
     rho, eps = _rho(rho), _eps(eps)
-    return _ret(rho * (g0 / g_star) ** 2 * np.log((1 - rho) * g_star**2 / g0**2 + rho)
+    return unbatch(rho * (g0 / g_star) ** 2 * np.log((1 - rho) * g_star**2 / g0**2 + rho)
                 / np.log(1 / eps))
 
 
@@ -356,7 +339,7 @@ def residual_bound(eps, g_star):
     (The course's loss is half of it: ``½‖A g_T w_T − y‖² ≤ 1.5 ε g*²``.) The other half of the
     guarantee is ``‖w⊥_T‖ ≤ ε``.
     """
-    return _ret(3 * _eps(eps) * np.asarray(g_star, dtype=float) ** 2)
+    return unbatch(3 * _eps(eps) * np.asarray(g_star, dtype=float) ** 2)
 
 
 def residual_at_cap(g0, g_star, rho, eps):
@@ -368,7 +351,7 @@ def residual_at_cap(g0, g_star, rho, eps):
     """
     cap = scale_cap(g0, g_star, rho)
     eps = _eps(eps)
-    return _ret(np.asarray(g_star, dtype=float) - np.sqrt(cap * (1 - eps**2)))
+    return unbatch(np.asarray(g_star, dtype=float) - np.sqrt(cap * (1 - eps**2)))
 
 
 def t2_bound(residual_T1, g_star, gamma2, eps):
