@@ -591,3 +591,19 @@ def test_squared_reading_gives_the_wrong_ratio():
     ratio = np.abs(fl.w[:, 1]) / abs(w[1])
     assert np.allclose(ratio, np.exp((0.25 - fl.g**2) / 2), rtol=1e-8)
     assert not np.allclose(ratio[1:], np.exp((0.25 - fl.g[1:] ** 2) / 4), rtol=1e-2)
+
+
+@pytest.mark.claim("The loss never increases, at a rate between $\\min\\{g^2,c\\}$ and "
+                   "$\\max\\{g^2,c\\}$ times $\\|A^\\top r\\|^2$")
+def test_lemma_2_4_bounds_random_states():
+    rng = np.random.default_rng(34)
+    g = rng.uniform(-3, 3, 500) * P.g_star
+    W = random_directions(500, P.d, rng)
+    for c in (0.01, 1.0, 100.0):
+        rate, lower, upper = theory.loss_rate(P, g, W, c)
+        assert np.all(lower <= rate + 1e-12) and np.all(rate <= upper + 1e-12)
+        assert np.all(upper <= 0)
+        # the bounds are attained: at g² = c they coincide
+        gc = np.full(3, math.sqrt(c))
+        r, lo, up = theory.loss_rate(P, gc, W[:3], c)
+        assert np.allclose(r, lo) and np.allclose(r, up)
