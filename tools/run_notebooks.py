@@ -2,7 +2,10 @@
 
 Usage: ``python tools/run_notebooks.py [chapters/01_setup.ipynb ...]`` (default: every chapter).
 Notebooks are committed executed; nbval then re-runs them and compares every text output.
-The install cell (first code cell) is rewritten from ``_config.yml``'s ``repository.url``.
+The install cell (first code cell) is rewritten from ``_config.yml``'s ``repository.url``, and
+interactive figures keep only their first frame and a "run this cell" line
+(``tools/nb_outputs.py``): a re-execution commit stays small, and no slider is dead before
+the cell runs.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from nbclient import NotebookClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from course_config import install_cell_source, is_install_cell  # noqa: E402
+from nb_outputs import slim_outputs  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,6 +38,8 @@ def run(path: Path) -> float:
     NotebookClient(nb, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     seconds = time.perf_counter() - start
+    slim_outputs(nb)  # interactive figures: first frame + "run this cell"; no widget state
+    nb = nbformat.from_dict(nb)
     nbformat.validate(nb)
     nbformat.write(nb, path)
     return seconds
