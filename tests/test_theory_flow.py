@@ -383,3 +383,40 @@ def test_flow_limit_rejects_a_start_in_S():
     p = Problem(np.array([[1.0, 0.0]]), np.array([1.0]))
     with pytest.raises(ValueError, match="stationary set S"):
         th.flow_g_inf(p, 0.0, [0.0, 1.0], 1.0)
+
+
+def test_g_inf_magnitude_when_g_crosses_zero(prob):
+    """From a start above ½‖y‖² whose g changes sign, |g_∞| from (7′) is still right, and (7)
+    holds with the signed limit of g (own ODE, independent of wnlib.flow)."""
+    w0 = -unit(prob.w_star + 0.6 * unit(np.random.default_rng(5).standard_normal(prob.d)))
+    g0, c = 0.3 * prob.g_star, 1.0
+    assert not th.starts_below_zero_loss(prob, g0, w0)
+    _t, g, w = own_flow(prob, g0, w0, c, 400.0)
+    assert g[-1] < 0 < g0  # g crossed zero
+    assert loss_of(prob, g[-1], w[-1]) < 1e-12
+    assert math.isclose(abs(th.flow_g_inf(prob, g0, w0, c)), abs(g[-1]), rel_tol=1e-6)
+    x_signed = prob.x_star + g[-1] * prob.split(w0)[1] * math.exp((g0**2 - g[-1] ** 2) / (2 * c))
+    assert np.linalg.norm(g[-1] * w[-1] - x_signed) < 1e-6
+
+
+def test_g_grows_iff_row_space_part_below_g_star(prob):
+    """|g_∞| > |g0| ⇔ ‖x0∥‖ < g* (the root equation's left side is ‖x0∥‖² at s = g0²), against
+    the own ODE on both sides of the edge."""
+    w0 = unit(np.random.default_rng(6).standard_normal(prob.d))
+    edge = prob.g_star / np.linalg.norm(prob.split(w0)[0])
+    w0 = w0 * np.sign(w0 @ prob.w_star)
+    for f in (0.97, 1.03):
+        g0 = f * edge
+        _t, g, _w = own_flow(prob, g0, w0, 0.5, 300.0)
+        g_inf = th.flow_g_inf(prob, g0, w0, 0.5)
+        assert math.isclose(g_inf, g[-1], rel_tol=1e-6)
+        assert (g_inf > g0) == (f < 1)
+
+
+def test_invariant_printed_is_w_perp_times_invariant(prob):
+    rng = np.random.default_rng(7)
+    g = rng.uniform(-2, 2, 5)
+    W = unit(rng.standard_normal((5, prob.d)))
+    wp = np.linalg.norm(prob.split(W)[1], axis=1)
+    assert np.allclose(th.invariant_printed(prob, g, W, 0.7), wp * th.invariant(prob, g, W, 0.7),
+                       rtol=1e-13)

@@ -362,3 +362,13 @@ def test_projection_needed_for_orthogonality():
     full = -g0 * (P.A.T @ r)
     proj = full - (u @ full) * u
     assert abs(u @ full) > 1e-2 and abs(u @ proj) < 1e-12
+
+
+@pytest.mark.claim("GD does reach zero loss, but not x* itself: one part of the start survives "
+                   "every step.")
+def test_gd_hint_part_survives():
+    x0 = 3.0 * unit(np.random.default_rng(7).standard_normal(100))
+    run = gd(P, x0, eta=1.0, tol=1e-20, max_iter=3000, record_every=50)
+    assert run.converged and P.loss(run.x) <= 1e-20
+    assert np.linalg.norm(run.x - P.x_star) > 1.0
+    assert np.allclose(run.history.x_perp_norm, np.linalg.norm(P.split(x0)[1]), rtol=1e-12)
