@@ -56,3 +56,35 @@ def test_repo_url_rejects_a_non_https_value(tmp_path):
     (tmp_path / "_config.yml").write_text("repository:\n  url: ftp://example\n")
     with pytest.raises(ValueError, match="repository.url"):
         repo_url(tmp_path)
+
+
+def _actionlint() -> str:
+    exe = Path(sys.executable).with_name("actionlint")
+    found = str(exe) if exe.exists() else shutil.which("actionlint")
+    if not found:
+        pytest.fail("actionlint is not installed: make install (test extra)", pytrace=False)
+    return found
+
+
+def test_the_publishing_workflow_passes_actionlint():
+    assert WORKFLOW.is_file()
+    out = subprocess.run([_actionlint(), str(WORKFLOW)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text(WORKFLOW.read_text().replace("runs-on: ubuntu-latest", "runs-on: 42", 1)
+                   .replace("needs: build", "needs: no-such-job", 1))
+    out = subprocess.run([_actionlint(), str(bad)], capture_output=True, text=True)
+    assert out.returncode != 0 and "no-such-job" in out.stdout
+
+
+def test_the_workflow_builds_with_make_and_publishes_where_the_buttons_point():
+    text = WORKFLOW.read_text()
+    assert "make book student" in text
+    assert "_build/student/html/. _site/student/" in text
+    assert "path: _build/student/branch" in text
+    # the branch comes from _config.yml (tools/course_config.py), not a second copy
+    assert "tools/course_config.py student-branch" in text
+    assert repo_url() not in text

@@ -9,6 +9,7 @@ handed out), the publishing workflow derives the student locations from it, and
 
 from __future__ import annotations
 
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -46,7 +47,26 @@ def install_cell_source(root: Path = ROOT) -> str:
     )
 
 
+def student_branch(root: Path = ROOT) -> str:
+    """The branch that holds only the student notebooks (``repository.student_branch``)."""
+    return str(config(root).get("repository", {}).get("student_branch") or "student")
+
+
 def is_install_cell(cell: dict) -> bool:
     src = cell.get("source", "")
     src = "".join(src) if isinstance(src, list) else src
     return cell.get("cell_type") == "code" and src.startswith(INSTALL_MARKER)
+
+
+def main(argv: list[str]) -> int:
+    """``python tools/course_config.py repo-url|student-branch``: print one setting."""
+    getters = {"repo-url": repo_url, "student-branch": student_branch}
+    if len(argv) != 1 or argv[0] not in getters:
+        print(f"usage: course_config.py {{{'|'.join(getters)}}}", file=sys.stderr)
+        return 2
+    print(getters[argv[0]]())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
