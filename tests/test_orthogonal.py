@@ -279,3 +279,17 @@ def test_validation(problem):
     with pytest.raises(ValueError, match="1/4"):
         th.t2_bound(0.1, 1.0, 0.5, 1e-3)
     assert wnlib.theory.orthogonal.__name__ == "wnlib.theory.orthogonal"
+
+
+def test_recursion_at_g_star_decays_like_one_over_sqrt_t(problem):
+    # fig-ch4-recursion's caption: at g_t = g* the bound stops contracting, the recursion does not
+    gs = problem.g_star
+    wp, t = [0.8], np.arange(1, 401)
+    for _ in t:
+        wp.append(th.w_perp_next(wp[-1], gs, gs))
+    wp = np.array(wp)
+    assert np.allclose(1 / wp[1:] ** 2, 1 / 0.8**2 + t, rtol=1e-12)
+    w0 = _starts(problem, 1, seed=4)[0]
+    r = rpgd(problem, gs, w0, eta=inverse_g_squared, gamma=0.0, tol=0, max_iter=50)
+    h = r.history
+    assert np.allclose(1 / h.w_perp_norm**2, 1 / h.w_perp_norm[0] ** 2 + np.arange(51), rtol=1e-9)

@@ -489,3 +489,34 @@ def test_damage_larger_at_09():
     i5, i9 = index[(0.5, 0, 0.25, 0.25)], index[(0.9, 0, 0.25, 0.25)]
     wp = r.history.w_perp_norm
     assert wp[T1_end[i9], i9] < wp[T1_end[i5], i5] and dist[i9] > dist[i5]
+
+
+# ------------------------------------------------------------------ summary
+@claim(r"$(g^{*2}/\delta_0)\log(1/\varepsilon)$ bounds it for every $g_0$")
+def test_summary_uniform_order():
+    gs = 1.0
+    g0 = np.array([1e-6, 1e-3, 0.1, 0.5, 0.9, 0.999])[:, None]
+    eps = np.array([1e-1, 1e-4, 1e-10, 1e-30])[None, :]
+    t1 = theory.t1_fixed_scale(1.0, g0, gs, eps)
+    assert np.all(t1 <= 2 * gs**2 / (gs**2 - g0**2) * np.log(1 / eps) + 1)
+    paper = 2 * g0**2 / (gs**2 - g0**2) * np.log(1 / eps)
+    assert np.any(t1 > 100 * paper)                    # while the paper's order does not bound it
+
+
+@claim(r"GD keeps $x_0^\perp$; the two-stage schedule removes it, the one-stage one only partly.")
+def test_summary_what_each_method_keeps_of_x0_perp():
+    problem, w0, wp0 = chapter()
+    gs = problem.g_star
+    fr = np.linspace(0.1, 0.95, 12)
+    one = rpgd(problem, fr * gs, np.tile(w0, (12, 1)), eta=inverse_g_squared, gamma=0.25,
+               tol=1e-12, max_iter=5000)
+    T1 = theory.t1_slow_scale(wp0, fr * gs, gs, 0.5, EPS)
+    gam = theory.gamma1_sufficient(fr * gs, gs, 0.5, T1)
+    a = rpgd(problem, fr * gs, np.tile(w0, (12, 1)), eta=inverse_g_squared,
+             gamma=lambda t, g: np.where(t <= T1, gam, 0.25), tol=1e-12, max_iter=5000)
+    x0_perp = fr * gs * wp0                                  # what GD keeps
+    perp_one = np.linalg.norm(problem.split(one.x)[1], axis=1)
+    perp_a = np.linalg.norm(problem.split(a.x)[1], axis=1)
+    assert np.all(perp_a < 1e-6 * x0_perp)
+    assert np.all(perp_one < 0.5 * x0_perp) and np.all(perp_one > 1e-3 * x0_perp)
+    assert np.all(perp_one > 1e4 * perp_a)
