@@ -9,11 +9,14 @@ search does find the solutions where they belong (instructor notebooks, main web
 
 from __future__ import annotations
 
+import html.parser
 import json
 import shutil
+import urllib.parse
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import INSTRUCTOR, ROOT, SITE
 from editions import (
     artifacts,
@@ -26,7 +29,8 @@ from editions import (
     student_artifacts,
     student_config,
 )
-from editions.myst2md import myst_leftovers
+from editions.myst2md import BookIndex, myst_leftovers
+from editions.reader import directives
 
 
 def _md(src: str) -> dict:
@@ -252,3 +256,112 @@ def test_execution_report_table_is_replaced_in_the_student_site():
     assert "{nb-exec-table}" in page, "execution.md has its {nb-exec-table}"
     out = replace_exec_table(page, "| static |\n")
     assert "nb-exec-table" not in out and "| static |" in out
+
+
+# ------------------------------------------------------------------ plain notebooks
+def _distributed_notebooks(student_dir: Path) -> dict[str, list[Path]]:
+    """Every notebook handed out: student and instructor notebooks, the student branch, and
+    what the student website's download button serves."""
+    return {
+        "student notebooks": sorted((student_dir / "notebooks").glob("*.ipynb")),
+        "instructor notebooks": sorted((INSTRUCTOR / "notebooks").glob("*.ipynb")),
+        "student branch": sorted((student_dir / "branch" / "chapters").glob("*.ipynb")),
+        "download button": sorted((student_dir / "html" / "_sources").rglob("*.ipynb")),
+    }
+
+
+def _titled_directives(text: str) -> list[tuple[str, str]]:
+    """(name, title) of every exercise and sphinx-proof box of a MyST text, nested included."""
+    found = []
+    for d in directives(text):
+        if d.name == "exercise" or d.name.startswith("prf:"):
+            found.append((d.name, d.argument))
+        found.extend(_titled_directives(d.body))
+    return found
+
+
+@pytest.mark.editions
+def test_distributed_notebooks_are_plain_markdown(student_dir):
+    """No MyST-only syntax in any markdown cell of any notebook handed out; every exercise and
+    theorem-like title is there, with its number for exercises; math delimiters pair up."""
+    chapters = sorted((ROOT / "chapters").glob("*.ipynb"))
+    places = _distributed_notebooks(student_dir)
+    problems, n_cells = [], 0
+    for place, files in places.items():
+        assert sorted(f.name for f in files) == [c.name for c in chapters], place
+        for f in files:
+            nb = json.loads(f.read_text(encoding="utf-8"))
+            md = [c for c in nb["cells"] if c["cell_type"] == "markdown"]
+            n_cells += len(md)
+            for cell in md:
+                src = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+                problems += [f"{place}/{f.name} cell {cell.get('id')}: {p}"
+                             for p in myst_leftovers(src)]
+    assert not problems, "\n".join(problems[:30])
+    assert n_cells > 100 * len(places)
+
+    index = BookIndex.load(ROOT)
+    for chapter in chapters:
+        nb = json.loads(chapter.read_text(encoding="utf-8"))
+        source = "\n\n".join(
+            "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+            for c in nb["cells"] if c["cell_type"] == "markdown"
+        )
+        titled = _titled_directives(source)
+        assert titled, f"{chapter.name} has exercises and results"
+        numbers = {t.title: t.number for t in index.targets.values()
+                   if t.kind == "exercise" and t.doc == f"chapters/{chapter.stem}"}
+        for place, files in places.items():
+            (f,) = [f for f in files if f.name == chapter.name]
+            text = f.read_text(encoding="utf-8")
+            for name, title in titled:
+                kind = name.removeprefix("prf:").capitalize()
+                want = (f"**Exercise {numbers[title]}: {title}**" if name == "exercise"
+                        else f"**{kind} ({title})**")
+                assert json.dumps(want, ensure_ascii=False)[1:-1] in text, f"{place}/{f.name}: {want} missing"
+
+
+class _Links(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        href = dict(attrs).get("href")
+        if tag == "a" and href:
+            self.hrefs.append(href)
+
+
+@pytest.mark.editions
+def test_student_site_buttons_give_student_notebooks(student_dir):
+    """Launch buttons open the chapter on the student branch, whose tree `make student` wrote
+    to _build/student/branch; the download button gives the plain student notebook."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    repo, buttons = config["repository"], config["launch_buttons"]
+    branch = repo["student_branch"]
+    assert branch != repo["branch"], "students get another branch than the sources"
+    owner_repo = urllib.parse.urlparse(repo["url"]).path.strip("/")
+    tree = student_dir / "branch"
+    assert {p.name for p in tree.iterdir()} == {"chapters", "binder", "README.md"}
+    assert f"wnlib @ git+{repo['url']}@{repo['branch']}" in (
+        tree / "binder" / "requirements.txt").read_text()
+    pages = sorted((student_dir / "html" / "chapters").glob("*.html"))
+    assert [p.stem for p in pages] == [c.stem for c in sorted((ROOT / "chapters").glob("*.ipynb"))]
+    for page in pages:
+        links = _Links()
+        links.feed(page.read_text(encoding="utf-8"))
+        nb_path = f"chapters/{page.stem}.ipynb"
+        binder = [h for h in links.hrefs if h.startswith(buttons["binderhub_url"])]
+        colab = [h for h in links.hrefs if h.startswith(buttons["colab_url"])]
+        assert binder == [f"{buttons['binderhub_url']}/v2/gh/{owner_repo}/{branch}"
+                          f"?urlpath=lab/tree/{nb_path}"], page.name
+        assert colab == [f"{buttons['colab_url']}/github/{owner_repo}/blob/{branch}/{nb_path}"]
+        launched = json.loads((tree / nb_path).read_text(encoding="utf-8"))
+        assert "solution-start" not in json.dumps(launched)
+        downloads = [h for h in links.hrefs if h.endswith(".ipynb") and "://" not in h]
+        assert len(downloads) == 1, page.name
+        served = (page.parent / downloads[0]).resolve()
+        assert served.is_relative_to(student_dir / "html") and served.is_file()
+        markdown = [c["source"] for c in json.loads(served.read_text(encoding="utf-8"))["cells"]
+                    if c["cell_type"] == "markdown"]
+        assert markdown == [c["source"] for c in launched["cells"] if c["cell_type"] == "markdown"]
