@@ -295,8 +295,9 @@ def test_distributed_notebooks_are_plain_markdown(student_dir):
             n_cells += len(md)
             for cell in md:
                 src = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-                problems += [f"{place}/{f.name} cell {cell.get('id')}: {p}"
-                             for p in myst_leftovers(src)]
+                problems += [
+                    f"{place}/{f.name} cell {cell.get('id')}: {p}" for p in myst_leftovers(src)
+                ]
     assert not problems, "\n".join(problems[:30])
     assert n_cells > 100 * len(places)
 
@@ -305,20 +306,29 @@ def test_distributed_notebooks_are_plain_markdown(student_dir):
         nb = json.loads(chapter.read_text(encoding="utf-8"))
         source = "\n\n".join(
             "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-            for c in nb["cells"] if c["cell_type"] == "markdown"
+            for c in nb["cells"]
+            if c["cell_type"] == "markdown"
         )
         titled = _titled_directives(source)
         assert titled, f"{chapter.name} has exercises and results"
-        numbers = {t.title: t.number for t in index.targets.values()
-                   if t.kind == "exercise" and t.doc == f"chapters/{chapter.stem}"}
+        numbers = {
+            t.title: t.number
+            for t in index.targets.values()
+            if t.kind == "exercise" and t.doc == f"chapters/{chapter.stem}"
+        }
         for place, files in places.items():
             (f,) = [f for f in files if f.name == chapter.name]
             text = f.read_text(encoding="utf-8")
             for name, title in titled:
                 kind = name.removeprefix("prf:").capitalize()
-                want = (f"**Exercise {numbers[title]}: {title}**" if name == "exercise"
-                        else f"**{kind} ({title})**")
-                assert json.dumps(want, ensure_ascii=False)[1:-1] in text, f"{place}/{f.name}: {want} missing"
+                want = (
+                    f"**Exercise {numbers[title]}: {title}**"
+                    if name == "exercise"
+                    else f"**{kind} ({title})**"
+                )
+                assert json.dumps(want, ensure_ascii=False)[1:-1] in text, (
+                    f"{place}/{f.name}: {want} missing"
+                )
 
 
 class _Links(html.parser.HTMLParser):
@@ -343,8 +353,10 @@ def test_student_site_buttons_give_student_notebooks(student_dir):
     owner_repo = urllib.parse.urlparse(repo["url"]).path.strip("/")
     tree = student_dir / "branch"
     assert {p.name for p in tree.iterdir()} == {"chapters", "binder", "README.md"}
-    assert f"wnlib @ git+{repo['url']}@{repo['branch']}" in (
-        tree / "binder" / "requirements.txt").read_text()
+    assert (
+        f"wnlib @ git+{repo['url']}@{repo['branch']}"
+        in (tree / "binder" / "requirements.txt").read_text()
+    )
     pages = sorted((student_dir / "html" / "chapters").glob("*.html"))
     assert [p.stem for p in pages] == [c.stem for c in sorted((ROOT / "chapters").glob("*.ipynb"))]
     for page in pages:
@@ -353,8 +365,9 @@ def test_student_site_buttons_give_student_notebooks(student_dir):
         nb_path = f"chapters/{page.stem}.ipynb"
         binder = [h for h in links.hrefs if h.startswith(buttons["binderhub_url"])]
         colab = [h for h in links.hrefs if h.startswith(buttons["colab_url"])]
-        assert binder == [f"{buttons['binderhub_url']}/v2/gh/{owner_repo}/{branch}"
-                          f"?urlpath=lab/tree/{nb_path}"], page.name
+        assert binder == [
+            f"{buttons['binderhub_url']}/v2/gh/{owner_repo}/{branch}?urlpath=lab/tree/{nb_path}"
+        ], page.name
         assert colab == [f"{buttons['colab_url']}/github/{owner_repo}/blob/{branch}/{nb_path}"]
         launched = json.loads((tree / nb_path).read_text(encoding="utf-8"))
         assert "solution-start" not in json.dumps(launched)
@@ -362,6 +375,9 @@ def test_student_site_buttons_give_student_notebooks(student_dir):
         assert len(downloads) == 1, page.name
         served = (page.parent / downloads[0]).resolve()
         assert served.is_relative_to(student_dir / "html") and served.is_file()
-        markdown = [c["source"] for c in json.loads(served.read_text(encoding="utf-8"))["cells"]
-                    if c["cell_type"] == "markdown"]
+        markdown = [
+            c["source"]
+            for c in json.loads(served.read_text(encoding="utf-8"))["cells"]
+            if c["cell_type"] == "markdown"
+        ]
         assert markdown == [c["source"] for c in launched["cells"] if c["cell_type"] == "markdown"]

@@ -32,8 +32,18 @@ pytestmark = pytest.mark.browser
 CHAPTER = ROOT / "chapters" / "02_flow.ipynb"
 JUPYTER = Path(sys.executable).with_name("jupyter")
 # text that only unrendered MyST shows
-RAW_MYST = ("```{", ":::{", "{prf:", "{ref}`", "{cite}`", "{doc}`", ":label:", ":nonumber:",
-            "{exercise}", "{admonition}")
+RAW_MYST = (
+    "```{",
+    ":::{",
+    "{prf:",
+    "{ref}`",
+    "{cite}`",
+    "{doc}`",
+    ":label:",
+    ":nonumber:",
+    "{exercise}",
+    "{admonition}",
+)
 
 
 def _free_port() -> int:
@@ -75,9 +85,16 @@ def lab(pytestconfig, tmp_path_factory) -> Iterator[tuple[str, Path]]:
         "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
     }
     cmd = [
-        str(JUPYTER), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-        f"--ServerApp.root_dir={work}", "--IdentityProvider.token=", "--ServerApp.password=",
-        f"--LabApp.user_settings_dir={home / 'settings'}", "--allow-root",
+        str(JUPYTER),
+        "lab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--ServerApp.root_dir={work}",
+        "--IdentityProvider.token=",
+        "--ServerApp.password=",
+        f"--LabApp.user_settings_dir={home / 'settings'}",
+        "--allow-root",
     ]
     log = (home / "lab.log").open("w")
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)

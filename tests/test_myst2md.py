@@ -50,8 +50,11 @@ def _code(src: str, cid: str, metadata: dict | None = None) -> dict:
 def chapter(n: int) -> dict:
     """A toy chapter with every MyST construct of the course (and a few more)."""
     cells = [
-        _md(f"# Chapter {n}: Toy\n\nAs shown by {{cite}}`wu2020implicit` and "
-            "{cite:t}`goyal2017accurate`, see {cite:p}`wu2020implicit,salimans2016weight`.", "a"),
+        _md(
+            f"# Chapter {n}: Toy\n\nAs shown by {{cite}}`wu2020implicit` and "
+            "{cite:t}`goyal2017accurate`, see {cite:p}`wu2020implicit,salimans2016weight`.",
+            "a",
+        ),
         _md(
             "(sec-setup)=\n## Setup\n\n% an author's comment\n\n"
             "```{prf:definition} Row-space split (Definition 1.1)\n:label: def-split\n"
@@ -119,8 +122,14 @@ def test_the_checker_finds_raw_myst():
     for cell in _markdown(chapter(1)) + _markdown(next_chapter()):
         assert myst_leftovers(cell), f"nothing found in raw MyST: {cell[:60]!r}"
     found = " ".join(myst_leftovers("\n\n".join(_markdown(chapter(1)))))
-    for what in ("directive {prf:definition}", "role cite", "target", "directive {note}",
-                 "% comment", "directive {solution-start}"):
+    for what in (
+        "directive {prf:definition}",
+        "role cite",
+        "target",
+        "directive {note}",
+        "% comment",
+        "directive {solution-start}",
+    ):
         assert what in found
     assert myst_leftovers(":::\nplain colon fence\n:::") == ["colon fence :::"]
     assert myst_leftovers("> a $x\n> y$ b") == ["inline math over several blockquote lines"]
@@ -152,8 +161,10 @@ def test_every_construct_becomes_plain_markdown(index, edition):
     assert "$$\na = b \\tag{1}\n$$" in text
     assert "the lemma" in text and "sec-setup" not in text and "% an author" not in text
     # citations, and the References cell at the end
-    assert "As shown by (Wu et al., 2020) and Goyal et al. (2017), see (Wu et al., 2020; " \
-           "Salimans and Kingma, 2016)." in text
+    assert (
+        "As shown by (Wu et al., 2020) and Goyal et al. (2017), see (Wu et al., 2020; "
+        "Salimans and Kingma, 2016)." in text
+    )
     refs = cells[-1]
     assert refs.startswith("## References") and out["cells"][-1]["id"] == "references"
     assert refs.index("Goyal") < refs.index("Salimans") < refs.index("Wu")
@@ -206,14 +217,24 @@ def test_bad_input_is_named(index):
 
 
 def test_reader_options_and_prefixes():
-    assert split_options(":label: x\n:nonumber:\n\nbody\n") == ({"label": "x", "nonumber": ""},
-                                                                 "body\n")
+    assert split_options(":label: x\n:nonumber:\n\nbody\n") == (
+        {"label": "x", "nonumber": ""},
+        "body\n",
+    )
     assert split_options("---\nlabel: x\nclass: tip\n---\nbody\n") == (
-        {"label": "x", "class": "tip"}, "body\n")
+        {"label": "x", "class": "tip"},
+        "body\n",
+    )
     assert split_options(":not an option\n") == ({}, ":not an option\n")
     with pytest.raises(ValueError, match="not closed"):
         split_options("---\nlabel: x\n")
     (d,) = directives("- item\n  ```{tip} Title\n  body\n  ```\n")
-    assert (d.name, d.argument, d.body, d.prefix, d.start, d.end) == ("tip", "Title", "body\n",
-                                                                      "  ", 1, 4)
+    assert (d.name, d.argument, d.body, d.prefix, d.start, d.end) == (
+        "tip",
+        "Title",
+        "body\n",
+        "  ",
+        1,
+        4,
+    )
     assert with_prefix("a\nb\n", "> - ") == "> - a\n>   b\n"

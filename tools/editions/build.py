@@ -88,7 +88,6 @@ def execution_table(root: Path = ROOT) -> str:
     return header + "\n".join(rows) + "\n"
 
 
-
 def replace_exec_table(text: str, table: str) -> str:
     """``text`` with every ``{nb-exec-table}`` directive replaced by ``table``."""
     edits = [(d.start, d.end, table) for d in directives(text) if d.name == "nb-exec-table"]
@@ -109,8 +108,10 @@ def _write_kept(nb: dict, path: Path, record: dict[str, str], key: str) -> Path:
     student's or instructor's work): then write it next to it as ``<name>.updated.ipynb``."""
     if path.is_file() and key in record and _digest(path) != record[key]:
         path = path.with_name(f"{path.stem}.updated{path.suffix}")
-        print(f"note: kept your changed {path.name.replace('.updated', '')}; "
-              f"the current chapter is in {path.name}")
+        print(
+            f"note: kept your changed {path.name.replace('.updated', '')}; "
+            f"the current chapter is in {path.name}"
+        )
         _write_notebook(nb, path)
         return path
     _write_notebook(nb, path)
@@ -150,8 +151,10 @@ def build_notebooks(
             continue
         nb, fresh = executed_notebook(p, root)
         if not fresh:
-            print(f"note: {rel} has no executed copy in the build cache (make book); using"
-                  " its committed outputs")
+            print(
+                f"note: {rel} has no executed copy in the build cache (make book); using"
+                " its committed outputs"
+            )
         doc = p.relative_to(root).with_suffix("").as_posix()
         for edition, d in dirs.items():
             plain = convert_notebook(nb, edition, docname=doc, index=index, stats=stats)

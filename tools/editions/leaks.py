@@ -167,4 +167,3 @@ def student_artifacts(build: Path = BUILD) -> list[Path]:
     """Every file of the student edition (website, notebooks, student branch tree)."""
     student = build / "student"
     return artifacts(student / "html", student / "notebooks", student / "branch")
-

@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from markdown_it.token import Token
 
 from .reader import Directive, directive_of, inline_tokens, parse, role_of, with_prefix
 from .sources import ROOT, source_notebooks
@@ -243,12 +244,17 @@ def _body_directives(d: Directive) -> list[Directive]:
     return [x for t in parse(d.body) if (x := directive_of(t, lines)) is not None]
 
 
+def _yaml(path: Path) -> dict:
+    """A YAML file as a dict (``{}`` if it does not exist)."""
+    if not path.is_file():
+        return {}
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
 @functools.cache
 def _load_index(root_str: str) -> BookIndex:
     root = Path(root_str)
-    config, toc = ({} if not (root / name).is_file() else
-                   yaml.safe_load((root / name).read_text(encoding="utf-8")) or {}
-                   for name in ("_config.yml", "_toc.yml"))
+    config, toc = (_yaml(root / "_config.yml"), _yaml(root / "_toc.yml"))
     index = BookIndex(baseurl=str((config.get("html") or {}).get("baseurl") or ""))
     bibfiles = config.get("bibtex_bibfiles") or []
     if bibfiles:
@@ -380,8 +386,10 @@ def convert_role(ctx: _Context, name: str, content: str) -> str:
     text, label = _split_title(content)
     if name == "doc":
         doc = label.removesuffix(".ipynb").removesuffix(".md")
-        doc = doc.lstrip("/") if doc.startswith("/") else posixpath.normpath(
-            posixpath.join(posixpath.dirname(ctx.doc), doc)
+        doc = (
+            doc.lstrip("/")
+            if doc.startswith("/")
+            else posixpath.normpath(posixpath.join(posixpath.dirname(ctx.doc), doc))
         )
         target = _target(ctx, doc, name)
         return _link(ctx, text or target.title, target, None)
@@ -562,7 +570,7 @@ def _locate(segment: str, literal: str, pos: int) -> tuple[int, int]:
     return (m.start(), m.end()) if m else (-1, -1)
 
 
-def _convert_inline(ctx: _Context, inline, segment: str, quoted: bool) -> str:
+def _convert_inline(ctx: _Context, inline: Token, segment: str, quoted: bool) -> str:
     """Roles (and, in a blockquote, multi-line inline math) of one inline token."""
     out, pos = [], 0
     for c in inline.children or []:
@@ -638,12 +646,16 @@ def convert_notebook(
     if ctx.cited:
         cell = {
             "cell_type": "markdown",
-            "id": "references",
             "metadata": {},
             "source": _references_markdown(ctx.cited, index.bibliography),
         }
-        if "id" not in (out["cells"][0] if out.get("cells") else {"id": 1}):
-            del cell["id"]
+        if (out.get("nbformat"), out.get("nbformat_minor", 0)) >= (4, 5):  # cell ids
+            ids = {c.get("id") for c in out.get("cells", [])}
+            cell["id"] = next(
+                f"references{n or ''}"
+                for n in range(len(ids) + 1)
+                if f"references{n or ''}" not in ids
+            )
         out.setdefault("cells", []).append(cell)
     if stats is not None:
         for k, v in ctx.counts.items():

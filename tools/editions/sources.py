@@ -48,4 +48,3 @@ def executed_notebook(path: Path, root: Path = ROOT) -> tuple[dict, bool]:
     except KeyError:
         return nb, False
     return json.loads(nbformat.writes(merged)), True
-
