@@ -1,6 +1,7 @@
 """Independent reference computations for the wnlib tests.
 
-Everything here is written from the formulas (``FORMULAS.md``) with plain NumPy, one vector at a
+Everything here is written from the paper's formulas (Wu et al., NeurIPS 2020: problem (1),
+Algorithms 1 and 2, the flow (4), Lemma 2.5 and Theorem 2.6) with plain NumPy, one vector at a
 time, without calling wnlib's algorithms: the tests compare wnlib against these, so a bug has to
 be made twice, in two different ways, to go unnoticed.
 """
@@ -98,3 +99,33 @@ def ref_rpgd(A, y, g0, w0, eta, gamma, tol, max_iter):
         w, g = v / np.linalg.norm(v), g - gamma_t * grad_g
         n += 1
     return g, w, n
+
+
+def flow_limit_stable(A, y, g0, w0, c):
+    """Limit of the WN flow (4) from ``(g0, w0)`` for ``c > 0``, written to stay accurate when
+    ``g0²/c`` is large (a start on the sign side of Theorem 2.6, where ``g`` keeps its sign).
+
+    At the limit ``Ax = y`` with ``x∥ = x*`` and ``‖x‖ = |g_∞|``; by the invariant of Lemma 2.5,
+    ``x⊥`` keeps the direction of ``w⊥(0)`` and ``‖w⊥‖ = ‖w⊥(0)‖·exp((g0² − g_∞²)/(2c))``. With
+    ``δ = g0² − g_∞²`` this gives ``(g0² − δ)(1 − a e^{δ/c}) = g*²`` (``a = ‖w⊥(0)‖²``) for ``δ``
+    (no cancellation of two large ``g²``), then ``x = x* + sign(g0)·√(g_∞² − g*²)·ŵ⊥(0)``.
+    """
+    from scipy.optimize import brentq
+
+    w0 = np.asarray(w0, dtype=float) / np.linalg.norm(w0)
+    x_star = np.linalg.pinv(A) @ y
+    w_perp = w0 - row_projector(A) @ w0
+    a = float(w_perp @ w_perp)
+    if a == 0:
+        return x_star.copy()
+    G, gs2 = g0 * g0, float(x_star @ x_star)
+
+    def f(dl):
+        return (G - dl) * (1 - a * np.exp(dl / c)) - gs2
+
+    hi = -c * np.log(a)  # a e^{δ/c} = 1 there: f = −g*² < 0
+    lo = hi - 1.0
+    while f(lo) < 0:
+        lo = hi - 2 * (hi - lo)
+    dl = brentq(f, lo, hi, xtol=1e-300, rtol=1e-15, maxiter=1000)
+    return x_star + np.sign(g0) * np.sqrt(G - dl - gs2) * w_perp / np.sqrt(a)

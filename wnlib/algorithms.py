@@ -36,6 +36,7 @@ from ._validate import (
     as_positive,
     as_problem,
     as_start,
+    check_size,
     is_number,
     unbatch,
 )
@@ -46,6 +47,9 @@ State = dict[str, np.ndarray]
 
 #: A member whose loss exceeds this multiple of ``(initial loss + ½‖y‖²)`` counts as diverged.
 EXPLODE_FACTOR = 1e10
+
+#: The most updates one run may ask for: about 3 minutes at the ~20 µs a step costs in Python.
+MAX_ITER = 10**7
 
 
 @dataclass(frozen=True)
@@ -181,10 +185,26 @@ def _schedule(value: Schedule, name: str, *, allow_zero: bool):
     return lambda t, g: np.full(g.shape, const)
 
 
-def _check_run_args(tol: float, max_iter: int, record_every: int) -> None:
+def check_max_iter(max_iter, name: str = "max_iter") -> int:
+    """A whole number of updates in ``[0, MAX_ITER]`` (a float such as ``1e5`` is fine)."""
+    max_iter = as_int_at_least(max_iter, name, 0)
+    if max_iter > MAX_ITER:
+        raise ValueError(
+            f"{name}={max_iter:,} is more than {MAX_ITER:,} updates (hours of computing at "
+            "about 20 µs a step): stop earlier with tol, or ask for fewer steps"
+        )
+    return max_iter
+
+
+def _check_run_args(tol: float, max_iter: int, record_every: int, B: int, d: int,
+                    record_x: bool) -> None:
     as_nonnegative(tol, "tol")
-    as_int_at_least(max_iter, "max_iter", 0)  # a whole float such as 1e5 is fine
-    as_int_at_least(record_every, "record_every", 1)
+    max_iter = check_max_iter(max_iter)
+    record_every = as_int_at_least(record_every, "record_every", 1)
+    rows = max_iter // record_every + 2
+    check_size(8 * rows * B * (5 + (d if record_x else 0)),
+               f"the history of up to {rows:,} rows of {B} run(s)",
+               "record fewer rows (a larger record_every, or record_x=False) or fewer steps")
 
 
 def _w_perp_of_scaled_direction(problem: Problem, state: State, x_perp_norm: np.ndarray,
@@ -219,7 +239,6 @@ def _run(
     ``w_perp(state, ‖x⊥‖, g)`` is the method's ``‖w⊥‖`` (the :class:`History` column) and
     ``direction(state)`` its final direction (``RunResult.w``).
     """
-    _check_run_args(tol, max_iter, record_every)
     A, y = problem.A, problem.y
     V = problem._row_basis
     yy = 0.5 * float(y @ y)
@@ -236,6 +255,7 @@ def _run(
             "the initial loss ½‖Ax0 − y‖² is not finite (the start is too large to compute with)"
         )
     B = x.shape[0]
+    _check_run_args(tol, max_iter, record_every, B, problem.d, record_x)
     limit = EXPLODE_FACTOR * (loss + yy)
     active = loss > tol
     n_iter = np.zeros(B, dtype=int)

@@ -119,6 +119,10 @@ def flow_jacobian(problem: Problem, g: np.ndarray, w: np.ndarray, c: float) -> n
     return J
 
 
+#: Systems of at most this many unknowns ``B (d+1)`` get a dense Jacobian, larger ones a banded one.
+DENSE_JACOBIAN_SIZE = 256
+
+
 def wn_flow(
     problem: Problem,
     g0,
@@ -143,7 +147,8 @@ def wn_flow(
     ``[0, 1e8]`` and ``|g0|`` up to ``1e3`` takes about the time of a ``c = 1`` call
     (``bench/bench_flow.py``) and ends at the limit of Theorem 2.6 (``tests/test_flow.py``). The
     members of a batch are independent: the state is ordered member by member, so the Jacobian
-    is banded (block diagonal) and its cost grows linearly with the batch.
+    is block diagonal; above ``DENSE_JACOBIAN_SIZE`` unknowns it is passed banded, and its cost
+    grows linearly with the batch.
 
     Parameters
     ----------
@@ -193,10 +198,14 @@ def wn_flow(
     check_size(8 * B * n * (2 * d + 1), f"the banded Jacobian of B={B} starts in d={d}",
                "integrate fewer starts at a time")
     A, y = problem.A, problem.y
-    # banded storage of the block-diagonal Jacobian: packed[d + p - q, b n + q] = J_b[p, q]
+    # The Jacobian is block diagonal, one (d+1)² block per member. Small systems get it dense
+    # (LSODA's banded mode takes needlessly many steps when the band is the whole matrix);
+    # larger ones banded: packed[d + p − q, b n + q] = J_b[p, q] (scipy's packed format).
+    dense = B * n <= DENSE_JACOBIAN_SIZE
     p_idx, q_idx = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
-    band_rows = np.broadcast_to(d + p_idx - q_idx, (B, n, n))
-    band_cols = (np.arange(B) * n)[:, None, None] + q_idx[None]
+    offsets = (np.arange(B) * n)[:, None, None]
+    rows = offsets + p_idx[None] if dense else np.broadcast_to(d + p_idx - q_idx, (B, n, n))
+    cols = offsets + q_idx[None]
 
     def unpack(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         Z = z.reshape(B, n)
@@ -207,9 +216,9 @@ def wn_flow(
         return np.concatenate([dg[:, None], dw], axis=1).ravel()
 
     def jac(_t: float, z: np.ndarray) -> np.ndarray:
-        packed = np.zeros((2 * d + 1, B * n))
-        packed[band_rows, band_cols] = flow_jacobian(problem, *unpack(z), c)
-        return packed
+        out = np.zeros((B * n, B * n) if dense else (2 * d + 1, B * n))
+        out[rows, cols] = flow_jacobian(problem, *unpack(z), c)
+        return out
 
     def losses(z: np.ndarray) -> np.ndarray:
         gg, ww = unpack(z)
@@ -236,6 +245,8 @@ def wn_flow(
         # Sorted, within [0, t_max], and ending at t_max: if no event stops the integration
         # earlier, the last reported point is the final state (solve_ivp reports t_eval only).
         t_eval = np.union1d(t_eval[t_eval <= t_max], [t_max])
+        check_size(8 * t_eval.size * B * (2 * d + 2), f"the path at {t_eval.size:,} times",
+                   "ask for fewer times in t_eval")
     z0 = np.concatenate([g[:, None], w], axis=1).ravel()
     with np.errstate(over="ignore", invalid="ignore"):
         finite = np.all(np.isfinite(losses(z0)))
@@ -248,8 +259,9 @@ def wn_flow(
     elif rests(0.0, z0) <= 0:  # already at rest: solve_ivp would not see the event (no crossing)
         sol_t, sol_z, status_events = np.array([0.0]), z0[:, None], (False, True)
     else:
-        sol = solve_ivp(rhs, (0.0, t_max), z0, method="LSODA", rtol=rtol, atol=atol,
-                        jac=jac, lband=d, uband=d, t_eval=t_eval, events=[reached, rests])
+        band = {} if dense else {"lband": d, "uband": d}
+        sol = solve_ivp(rhs, (0.0, t_max), z0, method="LSODA", rtol=rtol, atol=atol, jac=jac,
+                        t_eval=t_eval, events=[reached, rests], **band)
         if sol.status == -1:
             raise RuntimeError(f"the WN flow integration failed: {sol.message}")
         sol_t, sol_z = sol.t, sol.y
