@@ -184,3 +184,28 @@ def test_schedule_hint_names_what_went_wrong(answer, words):
     # the last hint level tells a flipped direction from an unturned one and a frozen scale
     verdict, _, msg = evaluate("ex-ch3-schedule", answer, level=2)
     assert verdict == "not-yet" and words in msg
+
+
+def test_figure_captions_state_what_the_numbers_show():
+    # fig-ch3-landscape: every red path ends on x1 = 1, none at x*
+    starts = [(2.6, 1.6), (2.0, -0.8), (-2.4, 1.2), (0.6, 2.6), (-1.2, 2.2), (1.3, 0.35),
+              (-2.9, -2.2), (2.9, -1.6), (-0.4, -1.5)]
+    th0, g0 = np.array(starts).T
+    run = wn_flow(P1, g0, ex.direction(th0), c=1.0, t_max=30)
+    assert np.allclose(run.x[-1, :, 0], 1.0, atol=1e-6)
+    assert np.all(np.abs(run.x[-1, :, 1]) > 0.3)
+    # fig-ch3-levelcurves: closer to x* for smaller c; above GD's x2 for c = 2 and 8 only
+    x2 = [theory.flow_limit(P1, 0.5, ex.direction(1.2), c)[1] for c in (0.1, 0.5, 2.0, 8.0)]
+    gd_x2 = 0.5 * math.sin(1.2)
+    assert all(a < b for a, b in zip(x2, x2[1:], strict=False))
+    assert [v > gd_x2 for v in x2] == [False, False, True, True]
+    # fig-ch3-gap: the gap is about 190 at g0 = 2.5 for c = 0.5; the printed curve crosses the
+    # exact one for c = 2 (the dip), and runs away faster for smaller c
+    W = np.array([0.0, 1.0])
+    gap = [abs(theory.flow_limit_printed(P1, 2.5, W, c)[1] - theory.flow_limit(P1, 2.5, W, c)[1])
+           for c in (0.5, 1.0, 2.0)]
+    assert 180 < gap[0] < 200 and gap[0] > gap[1] > gap[2]
+    g = np.linspace(0.02, 2.5, 200)
+    d = (theory.flow_limit_printed(P1, g, np.tile(W, (200, 1)), 2.0)[:, 1]
+         - theory.flow_limit(P1, g, np.tile(W, (200, 1)), 2.0)[:, 1])
+    assert np.sum(np.diff(np.sign(d)) != 0) == 1

@@ -782,3 +782,62 @@ def test_hint_early_scale_freezes_w_perp():
     early = rpgd(P1, 0.5, W_PAPER, eta=4.0, gamma=two_stage(1.0, 1.0, 0), tol=1e-20,
                  max_iter=5000)
     assert abs(early.x[1]) > 1e3 * abs(held.x[1]) and abs(early.x[1]) > 0.1
+
+
+# ------------------------------------------------------------------ further sentences
+@pytest.mark.claim("and the flow near them is a saddle, not a minimum")
+def test_think_box_saddle_not_minimum():
+    th_s = np.pi / 2
+    # the loss at the spurious point is not a local minimum: it drops along the direction of x1 = y
+    assert ex.state_loss(th_s - 0.01, 0.1) < ex.state_loss(th_s, 0.0)
+    # and the linearised flow has one stable and one unstable direction
+    h = 1e-6
+    J = np.column_stack([(np.array(ex.state_velocity(th_s + h * e[0], h * e[1], 1.0))
+                          - np.array(ex.state_velocity(th_s - h * e[0], -h * e[1], 1.0))) / (2 * h)
+                         for e in np.eye(2)])
+    ev = np.linalg.eigvals(J).real
+    assert ev.min() < 0 < ev.max()
+
+
+@pytest.mark.claim("so $\\theta$ moves monotonically to $\\pm\\pi/2$ along the level curve, into "
+                   "the saddle")
+def test_stuck_path_is_monotone_in_theta(stuck_runs):
+    _, _, run = stuck_runs
+    th, g = angle(run.w[:, 0]), run.g[:, 0]
+    k = int(np.argmin(np.abs(g) + np.abs(th - np.pi / 2)))  # the closest approach
+    assert np.all(np.diff(th[: k + 1]) < 0) and th[k] - np.pi / 2 < 1e-5
+    assert np.all(np.abs(ex.state_invariant(th[: k + 1], g[: k + 1], 1.0) - 1) < 1e-6)
+
+
+@pytest.mark.claim("its effective direction step is $\\eta/\\|w\\|^2$")
+def test_wn_effective_direction_step():
+    # each WN step moves u = w/‖w‖ exactly as a projected direction step of size η/‖w‖²
+    eta, g = 0.9, 1.3
+    run = wn(P2, g, W_A, eta=eta, gamma=0.0, max_iter=6, tol=0.0, record_x=True)
+    h = run.history
+    u = h.x / h.g[:, None]
+    assert h.w_norm[-1] > 1.5  # the brake is on: ‖w‖ has grown
+    for k in range(len(u) - 1):
+        r = 2.0 - g * u[k, 0]
+        tangent = np.array([r, 0.0]) - (r * u[k, 0]) * u[k]  # P_u Aᵀr
+        v = u[k] + (eta / h.w_norm[k] ** 2) * g * tangent
+        assert np.allclose(u[k + 1], v / np.linalg.norm(v), atol=1e-12)
+
+
+@pytest.mark.claim("So $s = g_\\infty^2$ solves $s\\,(1 - e^{g_0^2 - s}) = 1$ on $s > g_0^2$.")
+def test_by_hand_equation():
+    for g0 in (0.2, 0.5, 1.5):
+        s = brentq(lambda s, g0=g0: s * (1 - math.exp(g0**2 - s)) - 1, g0**2 + 1e-12, 20)
+        assert s == pytest.approx(float(theory.flow_g_inf(P1, g0, W_PAPER, 1.0)) ** 2, rel=1e-10)
+        phi = [v * (1 - math.exp(g0**2 - v)) - 1 for v in np.linspace(g0**2 + 1e-9, 20, 400)]
+        assert np.sum(np.diff(np.sign(phi)) != 0) == 1  # one root on s > g0²
+
+
+@pytest.mark.claim("and the invariant |sin θ|·e^(g²/2) (c = 1) is the same at the start and at "
+                   "the end")
+def test_by_hand_hint_invariant():
+    run = wn_flow(P1, 0.5, W_PAPER, c=1.0, t_eval=np.linspace(0, 30, 100))
+    K = np.abs(np.sin(angle(run.w))) * np.exp(run.g**2 / 2)
+    assert np.ptp(K) / K[0] < 1e-8
+    K_wrong = np.abs(np.sin(angle(run.w))) * np.exp(-run.g**2 / 2)
+    assert np.ptp(K_wrong) / K_wrong[0] > 0.3

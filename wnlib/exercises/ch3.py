@@ -32,7 +32,7 @@ _BY_HAND_MISTAKES = [
 _BY_HAND_HINTS = hints(
     "Two facts fix the end point: what the flow conserves, and what zero loss means. Write both "
     "at the end of the path.",
-    "At the end x1 = g_∞ cos θ_∞ = 1, and the invariant |sin θ|·e^(−g²/2) (c = 1) is the same at "
+    "At the end x1 = g_∞ cos θ_∞ = 1, and the invariant |sin θ|·e^(g²/2) (c = 1) is the same at "
     "the start and at the end. Eliminate θ_∞ and solve for g_∞.",
     "Use x2 = g_∞ e^((g0² − g_∞²)/2) (invariant, |sin θ0| = 1) and g_∞² = 1 + x2² (the end is on "
     "x1 = 1).",
