@@ -372,3 +372,22 @@ def test_gd_hint_part_survives():
     assert run.converged and P.loss(run.x) <= 1e-20
     assert np.linalg.norm(run.x - P.x_star) > 1.0
     assert np.allclose(run.history.x_perp_norm, np.linalg.norm(P.split(x0)[1]), rtol=1e-12)
+
+
+@pytest.mark.claim("and from a start shorter than the smallest solution most of that part disappears.")
+def test_most_of_x0_perp_disappears_below_g_star(figure1):
+    below = (G0 > 0) & (G0 < P.g_star)
+    for k in ("wn", "rpgd"):
+        assert np.all(figure1[k][below] < 0.15 * figure1["gd"][below])
+    # not so from a longer start: at ‖x0‖ = 9 WN keeps most of it
+    assert np.mean(figure1["wn"][G0 == 9] / figure1["gd"][G0 == 9]) > 0.9
+
+
+@pytest.mark.claim("shrinking for WN and rPGD (from $\\|x_0\\| > 0$)")
+def test_explorer_x_perp_shrinks():
+    w = np.tile(W[0], (10, 1))
+    for alg in (wn, rpgd):
+        r = alg(P, NORMS, w, eta=0.005, gamma=0.005, tol=1e-10)
+        xp = np.linalg.norm(P.split(r.x)[1], axis=1)
+        x0p = NORMS * np.linalg.norm(P.split(W[0])[1])
+        assert np.all(xp[1:] < x0p[1:]) and xp[0] > x0p[0] == 0
