@@ -374,7 +374,8 @@ def test_gd_hint_part_survives():
     assert np.allclose(run.history.x_perp_norm, np.linalg.norm(P.split(x0)[1]), rtol=1e-12)
 
 
-@pytest.mark.claim("and from a start shorter than the smallest solution most of that part disappears.")
+@pytest.mark.claim("and from a start shorter than the smallest solution most of that part "
+                   "disappears.")
 def test_most_of_x0_perp_disappears_below_g_star(figure1):
     below = (G0 > 0) & (G0 < P.g_star)
     for k in ("wn", "rpgd"):
