@@ -44,4 +44,4 @@ __all__ = [
     "wn",
     "wn_flow",
 ]
-__version__ = "1.0.0"
+__version__ = "0.2.0"

@@ -116,7 +116,7 @@ def step_norm_lower_bound(problem: Problem, delta):
     """Lower bound on ``‖v_t‖`` along rPGD with fixed ``g0 ≤ g*λ_min/(2+δ)`` and ``η = 1/g0²``.
 
     Proof of Proposition 3.3 (Appendix E.3) with our step: ``‖v_t‖ ≥ 1 + δ + λ_min/λ_max``
-    (``1 + δ + λ_min`` when ``λ_max = 1``, as FORMULAS.md states). The proposition only uses
+    (``1 + δ + λ_min`` when ``λ_max = 1``; derived in chapter 5). The proposition only uses
     ``‖v_t‖ ≥ 1 + δ``. Because ``‖v_t‖ ≥ 1``, normalizing ``v_t`` is the same as projecting it on
     the unit *ball*: rPGD is then projected gradient descent on a convex problem.
 

@@ -283,8 +283,8 @@ def w_perp_slow_scale_bound(w_perp0, g0, g_star, rho, t):
 
 
 def t1_slow_scale(w_perp0, g0, g_star, rho, eps):
-    """Case (a): ``T1 = ⌈(g*²/(ρδ0)) log(‖w⊥_0‖²/ε²)⌉`` (FORMULAS.md; Theorem 3.2's
-    ``O((g*²/(ρδ0)) log(1/ε))``).
+    """Case (a): ``T1 = ⌈(g*²/(ρδ0)) log(‖w⊥_0‖²/ε²)⌉``, Theorem 3.2's
+    ``O((g*²/(ρδ0)) log(1/ε))`` with a constant (our reconstruction, chapter 4).
 
     Sufficient by :func:`w_perp_slow_scale_bound` and ``1 − x ≤ e^{−x}``: then
     ``‖w⊥_{T1}‖ ≤ ε`` as long as ``g_t² ≤ g*² − ρδ0`` for ``t < T1``.
@@ -298,7 +298,8 @@ def t1_slow_scale(w_perp0, g0, g_star, rho, eps):
 
 
 def gamma1_sufficient(g0, g_star, rho, T1):
-    """A sufficient ``γ(1)`` for case (a) (FORMULAS.md's reconstruction, verified in the tests)::
+    """A sufficient ``γ(1)`` for case (a) of Theorem 3.2 (reconstructed in chapter 4: the printed
+    ``γ(1)`` lost its constants; verified in the tests)::
 
         γ(1) = 2 g0² log((g*² − ρδ0)/g0²) / (g*² T1) = 2 g0² log((1 − ρ) g*²/g0² + ρ) / (g*² T1).
 
