@@ -520,3 +520,21 @@ def test_summary_what_each_method_keeps_of_x0_perp():
     assert np.all(perp_a < 1e-6 * x0_perp)
     assert np.all(perp_one < 0.5 * x0_perp) and np.all(perp_one > 1e-3 * x0_perp)
     assert np.all(perp_one > 1e4 * perp_a)
+
+
+@claim(r"The bound on $T_1$ falls like $1/\rho$")
+def test_t1_bound_falls_like_one_over_rho():
+    s = rho_sweep()
+    prod = s["T1s"] * RHOS
+    assert np.all(np.diff(s["T1s"]) < 0)
+    assert prod.max() / prod.min() < 1.1
+
+
+@claim(r"Section 2 shows that it needs a constant that grows without bound as $g_0 \to 0$")
+def test_case_b_order_needs_growing_constant():
+    gs, eps = 1.0, 1e-8
+    f = np.array([0.5, 0.1, 0.01, 1e-3])
+    g0 = f * gs
+    t1 = theory.t1_fixed_scale(1.0, g0, gs, eps)
+    const = t1 / (g0**2 / (gs**2 - g0**2) * np.log(1 / eps))
+    assert np.all(np.diff(const) > 0) and const[-1] > 1e4
