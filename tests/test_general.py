@@ -9,7 +9,8 @@ import pytest
 
 from wnlib import Problem, make_problem, rpgd
 from wnlib import theory as th
-from wnlib.recipes import make_conditioned_problem, step_norms, two_phase
+from wnlib.problem import make_conditioned_problem
+from wnlib.recipes import step_norms, two_phase
 
 
 def _starts(d, B, seed=0):

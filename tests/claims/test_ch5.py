@@ -638,3 +638,54 @@ def test_hint_threshold_half():
     assert math.isclose(theory.admissible_g0(one, 1e-12) / one.g_star, 0.5, rel_tol=1e-9)
     M = _map_row(1, "random")
     assert np.all(M[(RHO > 0.5) & (RHO < 0.99)] < 1e-5)
+
+
+@pytest.mark.claim("$\\|v_t\\|$ is about $g^*/g_0$ times a typical eigenvalue, not the "
+                   "smallest one")
+def test_step_norm_is_typical_eigenvalue_times_ratio():
+    g0 = theory.admissible_g0(P, 0.5)
+    run = rpgd(P, g0, W0, eta=1 / g0**2, gamma=0.0, tol=0.0, max_iter=12)
+    v = step_norms(run.history.w_perp_norm)
+    typical = np.linalg.norm(P.A.T @ P.A @ P.w_star)          # ‖AᵀA w*‖: a weighted eigenvalue
+    lam = np.linalg.eigvalsh(P.A @ P.A.T)
+    assert lam.min() * 3 < typical < lam.max()
+    np.testing.assert_allclose(v[np.isfinite(v)], P.g_star / g0 * typical, rtol=0.05)
+
+
+@pytest.mark.claim("When $\\|v_t\\| \\ge 1$ the two coincide")
+def test_sphere_equals_ball_projection_when_v_at_least_one():
+    prob = _cond(10, "weakest")
+    for rho, same in [(0.4, True), (6.0, False)]:      # inside the bound; past it (‖v‖ dips < 1)
+        g0 = rho * prob.g_star * prob.lam_min
+        sphere = ball = W0.copy()
+        for _ in range(15):
+            vs, vb = _v(prob, g0, sphere), _v(prob, g0, ball)
+            sphere = vs / np.linalg.norm(vs, axis=1, keepdims=True)
+            ball = vb / np.maximum(1.0, np.linalg.norm(vb, axis=1, keepdims=True))
+        assert np.allclose(sphere, ball, atol=1e-12) == same
+
+
+@pytest.mark.claim("this fixes $\\delta = 1/\\rho - 2$, the best $\\delta$ the proposition can "
+                   "use; it is positive only for $\\rho < 1/2$")
+def test_certified_delta_of_rho():
+    prob = _cond(10, "random")
+    rho = np.array([0.2, 0.4, 0.499, 0.5, 0.501, 3.0])
+    delta = theory.certified_delta(prob, rho * prob.g_star * prob.lam_min)
+    np.testing.assert_allclose(delta, 1 / rho - 2, atol=1e-12)
+    assert ((delta > 1e-12) == (rho < 0.5)).all()
+    # the best: at that δ, g0 is exactly the admissible scale
+    np.testing.assert_allclose(theory.admissible_g0(prob, delta[:3]), rho[:3] * prob.g_star
+                               * prob.lam_min, rtol=1e-12)
+
+
+@pytest.mark.claim("The derivation in 5.1 is tight when $x^*$ lies on the weakest eigenvector and "
+                   "$w^\\parallel_0$ points *against* it")
+def test_tight_only_for_weakest_alignment_against_x_star():
+    for align, tight in [("weakest", True), ("random", False)]:
+        prob = make_conditioned_problem(20, 100, cond=10, seed=0, align=align)
+        g0 = theory.admissible_g0(prob, 0.5)
+        bound = 1.5 + prob.lam_min
+        v_against = np.linalg.norm(_v(prob, g0, -prob.w_star))
+        v_along = np.linalg.norm(_v(prob, g0, prob.w_star))
+        assert math.isclose(v_against, bound, rel_tol=1e-9) == tight
+        assert v_along > bound + 1                              # pointing along x*: far above
