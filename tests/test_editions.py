@@ -206,6 +206,17 @@ def test_build_notebooks(tmp_path):
     assert [p.name for p in s] == [p.name for p in i] == ["00_toy.ipynb"]
     assert "secret" not in s[0].read_text() and "secret" in i[0].read_text()
     assert (tmp_path / "_build" / "student" / "notebooks" / "figure.png").exists()
+    # the notebooks are plain Markdown
+    assert "```{exercise}" not in s[0].read_text() and "**Exercise 1: Add**" in s[0].read_text()
+
+    # a rebuild never overwrites a notebook the student changed: the new one goes next to it
+    again, _ = build_notebooks(root, tmp_path / "_build")
+    assert again == s, "an unchanged notebook is simply rewritten"
+    work = s[0].read_text().replace("answer = ...", "answer = 2")
+    s[0].write_text(work)
+    again, _ = build_notebooks(root, tmp_path / "_build")
+    assert s[0].read_text() == work, "the student's work is kept"
+    assert [p.name for p in again] == ["00_toy.updated.ipynb"] and again[0].is_file()
 
 
 # ------------------------------------------------------------------ the real editions

@@ -238,3 +238,21 @@ def test_reader_options_and_prefixes():
         4,
     )
     assert with_prefix("a\nb\n", "> - ") == "> - a\n>   b\n"
+
+
+def test_pages_and_api_roles(tmp_path):
+    """MyST pages can be referred to; Python-domain roles become code."""
+    root = tmp_path / "book"
+    root.mkdir()
+    (root / "intro.md").write_text("# Welcome\n\n(sec-intro)=\n## Start here\n")
+    index = make_book(root)
+    nb = chapter(1)
+    nb["cells"].append(
+        _md(
+            "Read {doc}`/intro`, {ref}`sec-intro`, {func}`~wnlib.gd`, "
+            "{py:func}`wnlib.theory.flow_limit` and {class}`the problem <wnlib.Problem>`.",
+            "z",
+        )
+    )
+    text = "\n".join(_markdown(convert_notebook(nb, "student", index=index)))
+    assert "Read Welcome, Start here, `gd`, `wnlib.theory.flow_limit` and `the problem`." in text

@@ -51,7 +51,7 @@ import yaml
 from markdown_it.token import Token
 
 from .reader import Directive, directive_of, inline_tokens, parse, role_of, with_prefix
-from .sources import ROOT, source_notebooks
+from .sources import ROOT, source_notebooks, source_pages
 from .strip import source_of, split_notebook
 
 EDITIONS = ("student", "instructor")
@@ -90,6 +90,8 @@ NUMFIG = {
 # roles whose content is shown as it is
 PLAIN_ROLES = {"abbr", "dfn", "term", "index", "program", "command", "download", "file"}
 CODE_ROLES = {"code", "literal", "samp", "kbd"}
+# Sphinx's Python-domain roles, also written without the "py:" prefix
+PY_ROLES = {"func", "class", "meth", "mod", "attr", "obj", "data", "exc", "const", "any"}
 
 
 @dataclass
@@ -259,13 +261,21 @@ def _load_index(root_str: str) -> BookIndex:
     bibfiles = config.get("bibtex_bibfiles") or []
     if bibfiles:
         index.bib_path = root / bibfiles[0]
-    order = [posixpath.splitext(e["file"])[0] for e in _toc_chapters(toc) if "file" in e]
-    docs = {p.relative_to(root).with_suffix("").as_posix(): p for p in source_notebooks(root)}
+    order = [posixpath.splitext(str(toc.get("root", "")))[0]]
+    order += [posixpath.splitext(e["file"])[0] for e in _toc_chapters(toc) if "file" in e]
+    # the chapter notebooks, and the MyST pages (one markdown cell each) they may refer to
+    docs = {p.relative_to(root).with_suffix("").as_posix(): p for p in source_pages(root)}
+    docs |= {p.relative_to(root).with_suffix("").as_posix(): p for p in source_notebooks(root)}
     running: dict[str, int] = {}
     for doc in sorted(docs, key=lambda d: (order.index(d) if d in order else len(order), d)):
         index.starts[doc] = dict(running)
         numbers = _Numbers(running)
-        _scan_notebook(json.loads(docs[doc].read_text(encoding="utf-8")), doc, numbers, index)
+        text = docs[doc].read_text(encoding="utf-8")
+        if docs[doc].suffix == ".ipynb":
+            nb = json.loads(text)
+        else:
+            nb = {"cells": [{"cell_type": "markdown", "source": text}]}
+        _scan_notebook(nb, doc, numbers, index)
         running = numbers.counts
     return index
 
@@ -377,6 +387,11 @@ def convert_role(ctx: _Context, name: str, content: str) -> str:
         return f"${content}$"
     if name in CODE_ROLES:
         return f"`{content}`"
+    if name.startswith("py:") or name in PY_ROLES:
+        # an API reference: the name as code (``~a.b.c`` shows ``c``)
+        text, target = _split_title(content)
+        shown = text or (target[1:].rpartition(".")[2] if target.startswith("~") else target)
+        return f"`{shown}`"
     if name in PLAIN_ROLES:
         return _split_title(content)[0] or _split_title(content)[1]
     if name in ("sub", "subscript"):
