@@ -83,6 +83,7 @@ def chapter(n: int) -> dict:
         _code("secret = 2", "h"),
         _md("```{solution-end}\n```\n\n- a list\n  ```{warning}\n  Careful.\n  ```\n", "i"),
         _md("```{solution} ex-add\nInline secret words.\n```\nAfter.", "j"),
+        _md("$$\nb = c\n$$ (eq-b)\n\nBy {eq}`eq-b`.", "k"),
     ]
     return {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
 
@@ -159,6 +160,7 @@ def test_every_construct_becomes_plain_markdown(index, edition):
     # cross-references: titles and numbers as on the website, plain text (no baseurl)
     assert "See Fig. 1, Figure 1, Setup, the setup, Lemma 1, the next and (1)." in text
     assert "$$\na = b \\tag{1}\n$$" in text
+    assert "$$\nb = c \\tag{2}\n$$" in text and "By (2)." in text
     assert "the lemma" in text and "sec-setup" not in text and "% an author" not in text
     # citations, and the References cell at the end
     assert (

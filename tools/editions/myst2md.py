@@ -208,6 +208,8 @@ def _scan_notebook(nb: dict, doc: str, numbers: _Numbers, index: BookIndex) -> N
                 for label in pending:
                     index.targets[label] = Target(doc, "section", heading)
                 pending.clear()
+            elif t.type == "math_block_label" and t.info:
+                index.targets[t.info] = Target(doc, "math", "", numbers.next("math"))
             d = directive_of(t, lines)
             if d is not None:
                 scan_directive(d)
@@ -462,6 +464,14 @@ def _exercise_title(ctx: _Context, label: str) -> str:
     return f"{head}: {t.title}" if t.title else head
 
 
+def _number(ctx: _Context, d: Directive, kind: str) -> str:
+    """The website's number of a numbered box: the index's for a labelled one (the same in
+    every edition), else the next of the page's sequence."""
+    counted = ctx.numbers.next(kind)
+    target = ctx.index.targets.get(d.options.get("label", ""))
+    return target.number if target is not None and target.number else counted
+
+
 def convert_directive(ctx: _Context, d: Directive) -> str:
     """Standard Markdown for one directive (its body converted too)."""
     ctx.count(f"directive {d.name}")
@@ -473,13 +483,13 @@ def convert_directive(ctx: _Context, d: Directive) -> str:
         kind = PROOF_KINDS[name]
         number = ""
         if "nonumber" not in d.options and name != "prf:proof":
-            number = ctx.numbers.next("proof")
+            number = _number(ctx, d, "proof")
         head = f"{kind} {number}".strip()
         if d.argument:
             head = f"{head} ({d.argument})"
         return _headed(f"**{head}**", body)
     if name == "exercise":
-        number = "" if "nonumber" in d.options else ctx.numbers.next("exercise")
+        number = "" if "nonumber" in d.options else _number(ctx, d, "exercise")
         head = f"Exercise {number}".strip()
         if d.argument:
             head = f"{head}: {d.argument}"
