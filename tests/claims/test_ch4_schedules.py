@@ -538,3 +538,25 @@ def test_case_b_order_needs_growing_constant():
     t1 = theory.t1_fixed_scale(1.0, g0, gs, eps)
     const = t1 / (g0**2 / (gs**2 - g0**2) * np.log(1 / eps))
     assert np.all(np.diff(const) > 0) and const[-1] > 1e4
+
+
+@claim(r"the first step can lower it (for most random starts: with probability about "
+       r"$\Phi((g_0/g^*)\,m/\sqrt d) > 1/2$), which does not endanger the sufficient "
+       r"$\gamma^{(1)}$")
+def test_summary_first_step_and_sufficient_gamma1():
+    problem, _, _ = chapter()
+    gs = problem.g_star
+    W = random_directions(300, problem.d, 17)
+    W2 = random_directions(20000, problem.d, 19)
+    for f in (0.9, 0.5, 0.1, 0.02):
+        p = 0.5 * (1 + math.erf(f * problem.m / math.sqrt(problem.d) / math.sqrt(2)))
+        inc = theory.scale_increment(problem, np.full(len(W2), f * gs), W2, 0.1)
+        assert p > 0.5 and abs(np.mean(inc < 0) - p) < 0.02
+    g0, rho = 0.5 * gs, 0.5
+    wp = np.linalg.norm(problem.split(W)[1], axis=1)
+    T1 = theory.t1_slow_scale(wp.max(), g0, gs, rho, EPS)
+    gam = theory.gamma1_sufficient(g0, gs, rho, T1)
+    h = rpgd(problem, np.full(len(W), g0), W, eta=inverse_g_squared, gamma=gam, tol=0,
+             max_iter=T1).history
+    assert np.any(h.g[1] < g0)
+    assert np.all(h.g**2 <= theory.scale_cap(g0, gs, rho)) and np.all(h.w_perp_norm[T1] <= EPS)
