@@ -689,3 +689,31 @@ def test_tight_only_for_weakest_alignment_against_x_star():
         v_along = np.linalg.norm(_v(prob, g0, prob.w_star))
         assert math.isclose(v_against, bound, rel_tol=1e-9) == tight
         assert v_along > bound + 1                              # pointing along x*: far above
+
+
+@pytest.mark.claim("Near the end $w_t$ sits at the row-space solution $w_\\infty$ of the ball "
+                   "problem")
+def test_late_iterate_is_the_ball_solution():
+    g0 = theory.admissible_g0(P, 0.5)
+    run = rpgd(P, g0, W0, eta=1 / g0**2, gamma=0.0, tol=0.0, max_iter=40)
+    w_inf = theory.fixed_scale_limit(P, g0, P.w_star)
+    np.testing.assert_allclose(run.w, np.tile(w_inf, (len(W0), 1)), atol=1e-12)
+    assert np.linalg.norm(w_inf - P.w_star) > 0.05                 # and it is not w*
+
+
+@pytest.mark.claim("finishes with plain gradient descent, which fixes the row-space part and "
+                   "never touches $x^\\perp$")
+def test_gd_never_touches_x_perp():
+    x0 = 0.5 * W0
+    run = gd(P, x0, eta=1.0, tol=1e-24, max_iter=5000, record_every=50, record_x=True)
+    perp = P.split(run.history.x.reshape(-1, P.d))[1].reshape(run.history.x.shape)
+    np.testing.assert_allclose(perp, np.broadcast_to(P.split(x0)[1], perp.shape), atol=1e-13)
+    np.testing.assert_allclose(P.split(run.x)[0], np.tile(P.x_star, (len(W0), 1)), atol=1e-9)
+
+
+@pytest.mark.claim("the eigenvalues of $I - \\eta g_0^2 A^\\top A$ are no longer in $[0, 1]$")
+def test_larger_step_eigenvalues():
+    lam = np.linalg.eigvalsh(P.A.T @ P.A)
+    for factor, inside in [(1.0, True), (1.5, False)]:            # η = factor/g0²
+        mu = 1 - factor * lam
+        assert bool(np.all((mu >= -1e-12) & (mu <= 1 + 1e-12))) == inside
