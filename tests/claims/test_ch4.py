@@ -316,17 +316,35 @@ def test_huge_gamma1_hint():
         assert (r.g < 0) == below
 
 
-@claim("is not safe: the scale does not settle at g* (at 2 it")
-def test_unsafe_gamma2_does_not_settle():
+@cache
+def gamma2_grid():
+    """ex-ch4-gamma2-max: case (b) at g0 = g*/2 released with each γ(2) of the grid."""
     problem, w0, wp0 = chapter()
-    gs = problem.g_star
-    g0 = 0.5 * gs
-    T1 = theory.t1_fixed_scale(wp0, g0, gs, 1e-3)
+    g0 = 0.5 * problem.g_star
+    T1 = theory.t1_fixed_scale(wp0, g0, problem.g_star, 1e-3)
     cand = np.round(np.arange(0.1, 3.01, 0.1), 1)
     with np.errstate(all="ignore"):
         r = rpgd(problem, np.full(len(cand), g0), np.tile(w0, (len(cand), 1)),
                  eta=inverse_g_squared, gamma=lambda t, g: 0.0 if t <= T1 else cand, tol=0,
                  max_iter=T1 + 300)
+    return cand, r
+
+
+@claim("1/4 is only what the theorem needs for its proof; much larger values are still safe.")
+def test_gamma2_much_larger_than_a_quarter_is_safe():
+    problem, _, _ = chapter()
+    cand, r = gamma2_grid()
+    h = r.history
+    target = theory.residual_bound(1e-3, problem.g_star)
+    ok = (h.w_perp_norm[-1] <= 1e-3) & (2 * h.loss[-1] <= target) & ~r.diverged
+    assert cand[ok].max() == 1.9 and np.all(ok[cand <= 1.9]) and not np.any(ok[cand > 1.9])
+
+
+@claim("is not safe: the scale does not settle at g* (at 2 it")
+def test_unsafe_gamma2_does_not_settle():
+    problem, _, _ = chapter()
+    gs = problem.g_star
+    cand, r = gamma2_grid()
     g_end = r.history.g[-2:] / gs
     safe = cand <= 1.9
     assert np.allclose(g_end[:, safe], 1, atol=1e-6)
