@@ -411,3 +411,71 @@ def test_a_schedule_that_raises_lets_its_exception_through(problem, w0, algo, ex
             (wn if algo == "wn" else rpgd)(problem, 1.0, w0, eta=0.1, gamma=schedule, tol=0,
                                            max_iter=5)
     assert info.value is exc  # the very exception, not a wrapped one
+
+
+# --------------------------------------------------------------------------- bounded computations
+
+
+@pytest.mark.parametrize("algo", ["gd", "wn", "rpgd"])
+def test_a_run_of_hours_or_a_history_that_cannot_fit_is_refused(problem, w0, algo):
+    def run(**kw):
+        if algo == "gd":
+            return gd(problem, w0, eta=0.1, **kw)
+        return (wn if algo == "wn" else rpgd)(problem, 1.0, w0, eta=0.1, gamma=0.1, **kw)
+
+    with pytest.raises(ValueError, match=r"max_iter=1,000,000,000 is more than 10,000,000 steps"):
+        run(max_iter=10**9)
+    # 1e7 rows of a batch of 500 would be 200 GB of history: refused before running
+    with pytest.raises(ValueError, match=r"the history of up to 10,000,002 rows of 500 run\(s\)"):
+        if algo == "gd":
+            gd(problem, np.tile(w0, (500, 1)), eta=0.1, max_iter=10**7)
+        else:
+            (wn if algo == "wn" else rpgd)(problem, np.ones(500), np.tile(w0, (500, 1)), eta=0.1,
+                                           gamma=0.1, max_iter=10**7)
+    # the same steps recorded sparsely are fine (and stop at tol long before)
+    assert run(max_iter=10**7, record_every=10**4).converged
+
+
+def test_recipe_and_theory_step_counts_are_bounded(problem, w0):
+    from wnlib.recipes import two_phase
+    from wnlib.theory import orthogonal
+
+    with pytest.raises(ValueError, match="max_iter_phase1=100,000,000 is more than"):
+        two_phase(problem, 0.01, w0, eps=1e-3, max_iter_phase1=10**8)
+    with pytest.raises(ValueError, match="phase1_steps=100,000,000 is more than"):
+        two_phase(problem, 0.01, w0, eps=1e-3, phase1_steps=10**8)
+    with pytest.raises(ValueError, match="t=1,000,000,000 is more than"):
+        orthogonal.scale_bound(0.5, 1.0, 0.5, 10**9)
+    assert orthogonal.scale_bound(0.5, 1.0, 0.5, 3).shape == (4,)
+
+
+def test_flow_refuses_a_path_that_cannot_fit():
+    p = make_problem(2, 3000, seed=0)
+    with pytest.raises(ValueError, match=r"the path at 50,000 times would take 2.24 GiB"):
+        wn_flow(p, 1.0, np.ones(3000), c=1.0, t_max=1.0, t_eval=np.linspace(0, 1.0, 50_000))
+
+
+def test_checkers_and_unbatch():
+    from wnlib._validate import as_int_at_least, as_real, unbatch
+
+    assert as_real(np.float32(2.5), "x") == 2.5 and isinstance(as_real(3, "x"), float)
+    with pytest.raises(ValueError, match=r"^rho must be <= 1, got 2 \(Theorem 3.2\)$"):
+        as_real(2, "rho", le=1, why="Theorem 3.2")
+    with pytest.raises(ValueError, match="x must be non-zero"):
+        as_real([1.0, 0.0], "x", array=True, nonzero=True)
+    with pytest.raises(TypeError, match="x must be a real number, got"):
+        as_real([1.0], "x")
+    with pytest.raises(TypeError, match="x must be a real number or array"):
+        as_real([[1.0], [1.0, 2.0]], "x", array=True)
+    assert as_int_at_least(1e5, "n", 1) == 100_000
+    with pytest.raises(ValueError, match="n must be an integer >= 3"):
+        as_int_at_least(2, "n", 3)
+    # one behaviour: a scalar member becomes a Python scalar of its own kind
+    assert unbatch(np.array([True]), False) is True
+    assert type(unbatch(np.array([2.0]), False)) is float
+    assert type(unbatch(np.array([3]), False)) is int
+    assert type(unbatch(np.float64(1.5))) is float
+    row = unbatch(np.ones((1, 3)), False)
+    assert row.shape == (3,)
+    batch = np.ones((2, 3))
+    assert unbatch(batch, True) is batch and unbatch(batch) is batch

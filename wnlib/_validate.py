@@ -165,6 +165,25 @@ def as_start(
     return as_scale(g, names[0], w_unit.shape[0]), w_unit, batched
 
 
+#: The most steps one computation may ask for: about 3 minutes at the ~20 µs a Python step costs.
+MAX_STEPS = 10**7
+
+
+def as_step_count(value, name: str) -> int:
+    """A whole number of steps in ``[0, MAX_STEPS]`` (a float such as ``1e5`` is fine).
+
+    Refuses more than :data:`MAX_STEPS` with a message that names the argument, so that no slider
+    or exercise can start a computation of hours.
+    """
+    steps = as_int_at_least(value, name, 0)
+    if steps > MAX_STEPS:
+        raise ValueError(
+            f"{name}={steps:,} is more than {MAX_STEPS:,} steps (hours of computing at about "
+            "20 µs a step): stop earlier with a tolerance, or ask for fewer steps"
+        )
+    return steps
+
+
 #: The largest array the library allocates for one problem or one Jacobian (bytes).
 MAX_ARRAY_BYTES = 2 * 2**30
 

@@ -36,6 +36,7 @@ from ._validate import (
     as_positive,
     as_problem,
     as_start,
+    as_step_count,
     check_size,
     is_number,
     unbatch,
@@ -47,9 +48,6 @@ State = dict[str, np.ndarray]
 
 #: A member whose loss exceeds this multiple of ``(initial loss + ½‖y‖²)`` counts as diverged.
 EXPLODE_FACTOR = 1e10
-
-#: The most updates one run may ask for: about 3 minutes at the ~20 µs a step costs in Python.
-MAX_ITER = 10**7
 
 
 @dataclass(frozen=True)
@@ -185,21 +183,10 @@ def _schedule(value: Schedule, name: str, *, allow_zero: bool):
     return lambda t, g: np.full(g.shape, const)
 
 
-def check_max_iter(max_iter, name: str = "max_iter") -> int:
-    """A whole number of updates in ``[0, MAX_ITER]`` (a float such as ``1e5`` is fine)."""
-    max_iter = as_int_at_least(max_iter, name, 0)
-    if max_iter > MAX_ITER:
-        raise ValueError(
-            f"{name}={max_iter:,} is more than {MAX_ITER:,} updates (hours of computing at "
-            "about 20 µs a step): stop earlier with tol, or ask for fewer steps"
-        )
-    return max_iter
-
-
 def _check_run_args(tol: float, max_iter: int, record_every: int, B: int, d: int,
                     record_x: bool) -> None:
     as_nonnegative(tol, "tol")
-    max_iter = check_max_iter(max_iter)
+    max_iter = as_step_count(max_iter, "max_iter")
     record_every = as_int_at_least(record_every, "record_every", 1)
     rows = max_iter // record_every + 2
     check_size(8 * rows * B * (5 + (d if record_x else 0)),

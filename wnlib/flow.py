@@ -202,10 +202,6 @@ def wn_flow(
     # (LSODA's banded mode takes needlessly many steps when the band is the whole matrix);
     # larger ones banded: packed[d + p − q, b n + q] = J_b[p, q] (scipy's packed format).
     dense = B * n <= DENSE_JACOBIAN_SIZE
-    p_idx, q_idx = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
-    offsets = (np.arange(B) * n)[:, None, None]
-    rows = offsets + p_idx[None] if dense else np.broadcast_to(d + p_idx - q_idx, (B, n, n))
-    cols = offsets + q_idx[None]
 
     def unpack(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         Z = z.reshape(B, n)
@@ -219,6 +215,14 @@ def wn_flow(
         out = np.zeros((B * n, B * n) if dense else (2 * d + 1, B * n))
         out[rows, cols] = flow_jacobian(problem, *unpack(z), c)
         return out
+
+    def jacobian_indices() -> tuple[np.ndarray, np.ndarray]:
+        """Where each member's block goes in the dense or the packed banded Jacobian."""
+        p_idx, q_idx = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+        offsets = (np.arange(B) * n)[:, None, None]
+        if dense:
+            return offsets + p_idx[None], offsets + q_idx[None]
+        return np.broadcast_to(d + p_idx - q_idx, (B, n, n)), offsets + q_idx[None]
 
     def losses(z: np.ndarray) -> np.ndarray:
         gg, ww = unpack(z)
@@ -259,6 +263,7 @@ def wn_flow(
     elif rests(0.0, z0) <= 0:  # already at rest: solve_ivp would not see the event (no crossing)
         sol_t, sol_z, status_events = np.array([0.0]), z0[:, None], (False, True)
     else:
+        rows, cols = jacobian_indices()
         band = {} if dense else {"lband": d, "uband": d}
         sol = solve_ivp(rhs, (0.0, t_max), z0, method="LSODA", rtol=rtol, atol=atol, jac=jac,
                         t_eval=t_eval, events=[reached, rests], **band)

@@ -18,8 +18,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import as_int_at_least, as_positive, as_problem, as_start, unbatch
-from .algorithms import RunResult, Schedule, check_max_iter, gd, rpgd
+from ._validate import (
+    as_int_at_least,
+    as_positive,
+    as_problem,
+    as_start,
+    as_step_count,
+    unbatch,
+)
+from .algorithms import RunResult, Schedule, gd, rpgd
 from .problem import Problem, make_conditioned_problem
 from .theory.flow import gd_limit
 
@@ -194,7 +201,7 @@ def two_phase(
     if phase2 not in ("gd", "limit"):
         raise ValueError(f"phase2 must be 'gd' or 'limit', got {phase2!r}")
     as_int_at_least(max_iter_phase1, "max_iter_phase1", 1)
-    max_iter_phase1 = check_max_iter(max_iter_phase1, "max_iter_phase1")
+    max_iter_phase1 = as_step_count(max_iter_phase1, "max_iter_phase1")
     chunk = as_int_at_least(chunk, "chunk", 1)
     lam_max = problem.lam_max
 
@@ -202,7 +209,7 @@ def two_phase(
         return 1.0 / (gs * gs * lam_max)
 
     if phase1_steps is not None:
-        phase1_steps = check_max_iter(phase1_steps, "phase1_steps")
+        phase1_steps = as_step_count(phase1_steps, "phase1_steps")
         run = rpgd(problem, g, w, eta=eta, gamma=0.0, tol=0.0, max_iter=phase1_steps)
         w_T, T, hist = run.w, run.n_iter, run.history.w_perp_norm
     else:

@@ -22,7 +22,15 @@ import math
 
 import numpy as np
 
-from .._validate import as_positive, as_problem, as_real, as_start, unbatch
+from .._validate import (
+    as_positive,
+    as_problem,
+    as_real,
+    as_start,
+    as_step_count,
+    check_size,
+    unbatch,
+)
 from ..problem import Problem
 
 __all__ = [
@@ -205,7 +213,10 @@ def scale_bound(g0, g_star, gamma, t):
         raise ValueError(f"scale_bound needs 0 < gamma <= 1 (monotone step map), got {gamma!r}")
     if isinstance(t, bool) or not isinstance(t, (int, np.integer)) or t < 0:
         raise ValueError(f"t must be an integer >= 0, got {t!r}")
-    G = [np.broadcast_to(g0, np.broadcast_shapes(g0.shape, g_star.shape, gamma.shape)) * 1.0]
+    shape = np.broadcast_shapes(g0.shape, g_star.shape, gamma.shape)
+    check_size(8 * (as_step_count(t, "t") + 1) * math.prod(shape),
+               f"the bound at t + 1 = {int(t) + 1:,} steps", "ask for fewer steps")
+    G = [np.broadcast_to(g0, shape) * 1.0]
     for _ in range(int(t)):
         g = G[-1]
         m = np.where(g >= g_star / 2, g_star**2 / (4 * g), g_star - g)
