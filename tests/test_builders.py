@@ -13,14 +13,8 @@ import numpy as np
 import pytest
 from _reference import row_projector
 
-from wnlib import (
-    example_problem,
-    make_conditioned_problem,
-    make_problem,
-    random_directions,
-    tilted_start,
-    unit,
-)
+from wnlib import example_problem, make_conditioned_problem, make_problem, random_directions
+from wnlib.problem import tilted_start, unit
 from wnlib.report import small
 
 

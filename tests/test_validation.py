@@ -24,6 +24,14 @@ def w0():
     return np.random.default_rng(2).standard_normal(D)
 
 
+def _run_algo(algo: str, problem, g0, w0, **kw):
+    """GD from ``g0 w0``, or WN / rPGD from ``(g0, w0)``, with steps 0.1 unless given."""
+    if algo == "gd":
+        kw.pop("gamma", None)
+        return gd(problem, np.multiply(np.asarray(g0)[..., None], w0), **{"eta": 0.1, **kw})
+    return (wn if algo == "wn" else rpgd)(problem, g0, w0, **{"eta": 0.1, "gamma": 0.1, **kw})
+
+
 def _runs(problem, w0):
     """The four entry points taking (g0, w0) or x0, as (name, call(g0, w0, **kw))."""
     return [
@@ -168,10 +176,7 @@ def test_start_too_large_to_compute(problem, w0):
 @pytest.mark.parametrize("algo", ["gd", "wn", "rpgd"])
 def test_bad_constant_steps(problem, w0, algo):
     def run(**kw):
-        if algo == "gd":
-            kw.pop("gamma", None)
-            return gd(problem, w0, **kw)
-        return (wn if algo == "wn" else rpgd)(problem, 1.0, w0, **{"gamma": 0.1, **kw})
+        return _run_algo(algo, problem, 1.0, w0, **kw)
 
     for eta in (0.0, -0.1):
         with pytest.raises(ValueError, match=r"step size eta must be > 0"):
@@ -229,9 +234,7 @@ def test_two_stage_arguments():
 @pytest.mark.parametrize("algo", ["gd", "wn", "rpgd"])
 def test_run_arguments(problem, w0, algo):
     def run(**kw):
-        if algo == "gd":
-            return gd(problem, w0, eta=0.1, **kw)
-        return (wn if algo == "wn" else rpgd)(problem, 1.0, w0, eta=0.1, gamma=0.1, **kw)
+        return _run_algo(algo, problem, 1.0, w0, **kw)
 
     with pytest.raises(ValueError, match="tol must be >= 0"):
         run(tol=-1e-3)
@@ -419,19 +422,13 @@ def test_a_schedule_that_raises_lets_its_exception_through(problem, w0, algo, ex
 @pytest.mark.parametrize("algo", ["gd", "wn", "rpgd"])
 def test_a_run_of_hours_or_a_history_that_cannot_fit_is_refused(problem, w0, algo):
     def run(**kw):
-        if algo == "gd":
-            return gd(problem, w0, eta=0.1, **kw)
-        return (wn if algo == "wn" else rpgd)(problem, 1.0, w0, eta=0.1, gamma=0.1, **kw)
+        return _run_algo(algo, problem, 1.0, w0, **kw)
 
     with pytest.raises(ValueError, match=r"max_iter=1,000,000,000 is more than 10,000,000 steps"):
         run(max_iter=10**9)
     # 1e7 rows of a batch of 500 would be 200 GB of history: refused before running
     with pytest.raises(ValueError, match=r"the history of up to 10,000,002 rows of 500 run\(s\)"):
-        if algo == "gd":
-            gd(problem, np.tile(w0, (500, 1)), eta=0.1, max_iter=10**7)
-        else:
-            (wn if algo == "wn" else rpgd)(problem, np.ones(500), np.tile(w0, (500, 1)), eta=0.1,
-                                           gamma=0.1, max_iter=10**7)
+        _run_algo(algo, problem, np.ones(500), np.tile(w0, (500, 1)), max_iter=10**7)
     # the same steps recorded sparsely are fine (and stop at tol long before)
     assert run(max_iter=10**7, record_every=10**4).converged
 
