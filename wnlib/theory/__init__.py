@@ -31,6 +31,7 @@ from .general import (
     certified_delta,
     final_distance_bound,
     iteration_bound,
+    sharp_admissible_g0,
     step_norm_lower_bound,
 )
 from .orthogonal import (  # Theorem 3.2 (orthogonal A), chapter 4
@@ -40,6 +41,7 @@ from .orthogonal import (  # Theorem 3.2 (orthogonal A), chapter 4
     gamma1_sufficient,
     residual_at_cap,
     residual_bound,
+    scale_bound,
     scale_cap,
     scale_increment,
     t1_fixed_scale,
@@ -58,6 +60,7 @@ __all__ = [
     "certified_delta",
     "final_distance_bound",
     "iteration_bound",
+    "sharp_admissible_g0",
     "step_norm_lower_bound",
     "convergence_time_bounds",
     "fixed_scale_limit",
@@ -81,6 +84,7 @@ __all__ += [
     "gamma1_sufficient",
     "residual_at_cap",
     "residual_bound",
+    "scale_bound",
     "scale_cap",
     "scale_increment",
     "t1_fixed_scale",
