@@ -49,6 +49,17 @@ STYLES = {
     "printed": {"linestyle": (0, (6, 2, 1, 2)), "marker": "x"},
     "two_phase": {"linestyle": (0, (3, 1, 1, 1, 1, 1)), "marker": "D"},
 }
+#: Line styles and markers for a family of curves (:func:`family`), in the order of
+#: :data:`PALETTE`: the members of a family differ by more than colour too.
+FAMILY_STYLES = [
+    {"linestyle": "-", "marker": "o"},
+    {"linestyle": "--", "marker": "s"},
+    {"linestyle": "-.", "marker": "^"},
+    {"linestyle": ":", "marker": "D"},
+    {"linestyle": (0, (5, 1, 1, 1, 1, 1)), "marker": "v"},
+    {"linestyle": (0, (8, 2)), "marker": "P"},
+    {"linestyle": (0, (1, 1)), "marker": "X"},
+]
 #: Display names.
 LABELS = {
     "gd": "GD",
@@ -97,6 +108,42 @@ def style(key: str, *, markers: bool = True, markevery: float = 0.1) -> dict:
     marker = STYLES[key]["marker"]
     if markers and marker is not None:
         out.update(marker=marker, markevery=markevery, markersize=5)
+    return out
+
+
+def family(i: int, *, markers: bool = True, markevery: float = 0.1) -> dict:
+    """Keyword arguments for ``ax.plot`` that draw member ``i`` of a family of curves.
+
+    For curves that are not methods (one per ``c``, per ``g0``, per ``rho``): colour
+    ``PALETTE[i]`` with line style and marker ``FAMILY_STYLES[i]``, so a legend that tells the
+    members apart does not rely on colour alone (the method counterpart is :func:`style`).
+
+    Parameters
+    ----------
+    i : int
+        Index of the member, ``0 <= i < len(PALETTE)``.
+    markers : bool, default True
+        Add the member's marker.
+    markevery : float, default 0.1
+        Marker spacing as a fraction of the axes diagonal (as in :func:`style`).
+
+    Returns
+    -------
+    dict
+        ``color``, ``linestyle`` and, with ``markers``, ``marker``, ``markevery`` and
+        ``markersize``.
+
+    Raises
+    ------
+    IndexError
+        If ``i`` is not an index of :data:`PALETTE`.
+    """
+    if not 0 <= int(i) < len(PALETTE):
+        raise IndexError(f"family member {i} out of range: a family has at most {len(PALETTE)}")
+    i = int(i)
+    out = {"color": PALETTE[i], "linestyle": FAMILY_STYLES[i]["linestyle"]}
+    if markers:
+        out.update(marker=FAMILY_STYLES[i]["marker"], markevery=markevery, markersize=5)
     return out
 
 
