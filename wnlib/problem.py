@@ -115,17 +115,32 @@ class Problem:
         Parameters
         ----------
         z : array_like, shape (d,) or (B, d)
+            A vector of ``ℝᵈ``, or a batch of ``B`` vectors as rows.
 
         Returns
         -------
-        z_par, z_perp : ndarray, same shape as ``z``
+        z_par : ndarray, same shape as ``z``
+            ``z∥``, the orthogonal projection of ``z`` on the row space of ``A``.
+        z_perp : ndarray, same shape as ``z``
+            ``z⊥ = z − z∥``, in the null space of ``A`` (``A z⊥ = 0``).
         """
         z = self._check_vectors(z, "z")
         z_par = (z @ self._row_basis.T) @ self._row_basis
         return z_par, z - z_par
 
     def loss(self, x) -> np.ndarray | float:
-        """``½‖Ax − y‖²`` for one ``x`` (a float) or a batch ``(B, d)`` (an array ``(B,)``)."""
+        """Evaluate the loss of problem (1), ``½‖Ax − y‖²``, at one ``x`` or a batch of them.
+
+        Parameters
+        ----------
+        x : array_like, shape (d,) or (B, d)
+            A point of ``ℝᵈ``, or a batch of ``B`` points as rows.
+
+        Returns
+        -------
+        float or ndarray, shape (B,)
+            The loss: a float for one ``x``, an array for a batch.
+        """
         x = self._check_vectors(x, "x")
         r = x @ self.A.T - self.y
         out = 0.5 * np.sum(r * r, axis=-1)
@@ -161,6 +176,11 @@ def make_problem(m: int, d: int, *, kind: str = "gaussian", seed: int = 0) -> Pr
         Proposition 3.3). ``"orthogonal"``: orthonormal rows, ``AAᵀ = I`` (Theorem 3.2).
     seed : int
         Seed of ``numpy.random.default_rng``.
+
+    Returns
+    -------
+    Problem
+        The instance, with ``x*``, ``g*``, ``w*`` and the extreme eigenvalues of ``AAᵀ``.
 
     Notes
     -----
@@ -206,6 +226,7 @@ def make_conditioned_problem(
     Returns
     -------
     Problem
+        The instance, with ``lam_min = 1/cond`` and ``lam_max = 1``.
     """
     m, d = _check_sizes(m, d)
     cond = float(cond)
@@ -235,6 +256,11 @@ def example_problem(y: float = 1.0) -> Problem:
     ----------
     y : float
         The target, finite and non-zero (``y = 0`` gives ``x* = 0``, excluded by the paper).
+
+    Returns
+    -------
+    Problem
+        The problem with ``m = 1``, ``d = 2``, ``x* = [y, 0]``, ``g* = |y|``.
     """
     if not is_number(y) or not np.isfinite(y) or y == 0:
         raise ValueError(f"y must be a finite non-zero number, got {y!r}")
@@ -279,6 +305,7 @@ def unit(v) -> np.ndarray:
     Returns
     -------
     ndarray, same shape as ``v``
+        The unit vector(s) ``v/‖v‖``.
     """
     v = as_finite_array(v, "v", (1, 2))
     norms = np.linalg.norm(v, axis=-1, keepdims=True)
@@ -311,6 +338,7 @@ def tilted_start(problem: Problem, theta, v=None, *, base=None, deg: bool = Fals
     Parameters
     ----------
     problem : Problem
+        The problem (1) whose row space and null space define the tilt.
     theta : float or array_like, shape (B,)
         The tilt, in radians (or degrees with ``deg=True``).
     v : array_like, shape (d,) or (B, d), optional
