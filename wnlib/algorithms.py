@@ -58,7 +58,7 @@ class History:
     largest ``n_iter`` in the batch (members that stopped earlier repeat their final value); with
     ``record_every=s`` only every ``s``-th step (and the last) is kept and ``step`` says which.
 
-    Attributes
+    Parameters
     ----------
     step : ndarray of int, shape (K+1,)
         The iteration index of each row.
@@ -89,7 +89,7 @@ class History:
 class RunResult:
     """Outcome of :func:`gd`, :func:`wn` or :func:`rpgd`.
 
-    Attributes
+    Parameters
     ----------
     method : str
         ``"gd"``, ``"wn"`` or ``"rpgd"``.
@@ -107,6 +107,7 @@ class RunResult:
     diverged : bool or ndarray (B,)
         The run was stopped because its loss became non-finite or exploded.
     history : History
+        The per-step record of the run.
     """
 
     method: str
@@ -134,6 +135,12 @@ def two_stage(first: float, second: float, T1: int) -> Callable[[int, np.ndarray
         ``γ(1)`` and ``γ(2)`` (both ``≥ 0``).
     T1 : int
         Last iteration of the first stage.
+
+    Returns
+    -------
+    callable(t, g) -> float
+        The schedule ``γ_t = first`` for ``t ≤ T1`` and ``second`` after, to pass as ``eta`` or
+        ``gamma`` of :func:`wn` and :func:`rpgd`.
     """
     as_nonnegative(first, "step size first")
     as_nonnegative(second, "step size second")
@@ -147,7 +154,20 @@ def two_stage(first: float, second: float, T1: int) -> Callable[[int, np.ndarray
 
 
 def inverse_g_squared(t: int, g: np.ndarray) -> np.ndarray:
-    """The optimal direction step of Theorem 3.2, ``η_t = 1/g_t²`` (Condition 3.1)."""
+    """The optimal direction step of Theorem 3.2, ``η_t = 1/g_t²`` (Condition 3.1).
+
+    Parameters
+    ----------
+    t : int
+        The iteration (unused: the step depends on the scale only).
+    g : ndarray, shape (B,)
+        The current scales ``g_t``.
+
+    Returns
+    -------
+    ndarray, shape (B,)
+        ``1/g_t²`` (``inf`` where ``g_t = 0``).
+    """
     with np.errstate(divide="ignore"):
         return 1.0 / (g * g)
 
@@ -336,11 +356,25 @@ def gd(
     Parameters
     ----------
     problem : Problem
+        The least-squares problem (1).
     x0 : array_like, shape (d,) or (B, d)
+        The start, or a batch of ``B`` starts as rows.
     eta : float or callable(t, g)
         Step size (``g`` passed to a schedule is ``‖x‖``).
-    tol, max_iter, record_every, record_x
-        See the module docstring and :class:`History`.
+    tol : float
+        Stop rule (see the module docstring): a member whose loss ``½‖Ax − y‖²`` is ``≤ tol`` is
+        not updated again.
+    max_iter : int
+        Most updates per member (at most ``10⁷``).
+    record_every : int
+        Keep every ``record_every``-th step (and the last) in the :class:`History`.
+    record_x : bool
+        Also record the iterates ``x_k`` (``History.x``).
+
+    Returns
+    -------
+    RunResult
+        The final state, the stop flags and the :class:`History` of the run(s).
     """
     problem = as_problem(problem)
     x = as_finite_array(x0, "x0", (1, 2))
@@ -394,13 +428,27 @@ def wn(
     Parameters
     ----------
     problem : Problem
+        The least-squares problem (1).
     g0 : float or array_like (B,)
+        Initial scale(s) ``g_0``.
     w0 : array_like, shape (d,) or (B, d)
         Initial direction, any non-zero length (normalized first, as the paper takes ``‖w0‖ = 1``).
     eta, gamma : float or callable(t, g)
         Steps for ``w`` (``η > 0``) and ``g`` (``γ ≥ 0``; ``γ = 0`` holds the scale fixed).
-    tol, max_iter, record_every, record_x
-        See the module docstring and :class:`History`.
+    tol : float
+        Stop rule (see the module docstring): a member whose loss ``½‖Ax − y‖²`` is ``≤ tol`` is
+        not updated again.
+    max_iter : int
+        Most updates per member (at most ``10⁷``).
+    record_every : int
+        Keep every ``record_every``-th step (and the last) in the :class:`History`.
+    record_x : bool
+        Also record the iterates ``x_k`` (``History.x``).
+
+    Returns
+    -------
+    RunResult
+        The final state, the stop flags and the :class:`History` of the run(s).
     """
     problem = as_problem(problem)
     g, w, batched = as_start(g0, w0, problem.d)
@@ -450,13 +498,27 @@ def rpgd(
     Parameters
     ----------
     problem : Problem
+        The least-squares problem (1).
     g0 : float or array_like (B,)
+        Initial scale(s) ``g_0``.
     w0 : array_like, shape (d,) or (B, d)
         Initial direction, any non-zero length (normalized first).
     eta, gamma : float or callable(t, g)
         Steps for ``w`` (``η > 0``; e.g. :func:`inverse_g_squared`) and ``g`` (``γ ≥ 0``).
-    tol, max_iter, record_every, record_x
-        See the module docstring and :class:`History`.
+    tol : float
+        Stop rule (see the module docstring): a member whose loss ``½‖Ax − y‖²`` is ``≤ tol`` is
+        not updated again.
+    max_iter : int
+        Most updates per member (at most ``10⁷``).
+    record_every : int
+        Keep every ``record_every``-th step (and the last) in the :class:`History`.
+    record_x : bool
+        Also record the iterates ``x_k`` (``History.x``).
+
+    Returns
+    -------
+    RunResult
+        The final state, the stop flags and the :class:`History` of the run(s).
     """
     problem = as_problem(problem)
     g, w, batched = as_start(g0, w0, problem.d)
