@@ -22,7 +22,7 @@ from _reference import (
 )
 from _reference import loss as ref_loss
 
-from wnlib import gd, inverse_g_squared, make_problem, rpgd, two_stage, wn
+from wnlib import gd, inverse_g_squared, make_problem, random_directions, rpgd, two_stage, wn
 from wnlib.theory import gd_limit
 
 M, D = 4, 10
@@ -53,9 +53,7 @@ def test_wn_step_is_minus_fd_gradient_of_h(problem, scale):
     checks the ``1/‖w‖`` factor on the (unnormalized) second step through the ‖w‖ history.
     """
     A, y = problem.A, problem.y
-    rng = np.random.default_rng(1)
-    w0 = rng.standard_normal(D)
-    w0 /= np.linalg.norm(w0)
+    w0 = random_directions(1, D, 1)[0]
     g0, eta, gamma = 0.8, 0.3, 0.2
     res = wn(problem, g0, scale * w0, eta=eta, gamma=gamma, tol=0, max_iter=1)
     gw = fd_grad(lambda w: h_wn(A, y, w, g0), w0)
@@ -74,9 +72,7 @@ def test_wn_step_is_minus_fd_gradient_of_h(problem, scale):
 def test_rpgd_step_uses_fd_gradient_of_f(problem):
     """rPGD: w1 = v/‖v‖ with v = w0 − η∇_w f, g1 = g0 − γ∇_g f at the old w (finite differences)."""
     A, y = problem.A, problem.y
-    rng = np.random.default_rng(2)
-    w0 = rng.standard_normal(D)
-    w0 /= np.linalg.norm(w0)
+    w0 = random_directions(1, D, 2)[0]
     g0, eta, gamma = 1.4, 0.4, 0.25
     res = rpgd(problem, g0, 3.0 * w0, eta=eta, gamma=gamma, tol=0, max_iter=1)
     v = w0 - eta * fd_grad(lambda w: f_rpgd(A, y, w, g0), w0)
@@ -364,9 +360,7 @@ def test_a_schedule_sees_each_members_own_scale(problem, starts):
 def test_orthogonal_inverse_g2_one_step_structure():
     """Theorem 3.2's structure (AAᵀ = I, η = 1/g², γ = 0): w⊥ ← w⊥/‖v‖, ‖v‖² = ‖w⊥‖² + g*²/g²."""
     p = make_problem(3, 8, kind="orthogonal", seed=2)
-    rng = np.random.default_rng(9)
-    w0 = rng.standard_normal(8)
-    w0 /= np.linalg.norm(w0)
+    w0 = random_directions(1, 8, 9)[0]
     g0 = 0.6
     res = rpgd(p, g0, w0, eta=inverse_g_squared, gamma=0.0, tol=0, max_iter=1)
     Q = np.eye(8) - row_projector(p.A)

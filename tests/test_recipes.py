@@ -9,12 +9,12 @@ import pytest
 
 from wnlib import gd, make_problem, rpgd
 from wnlib import theory as th
-from wnlib.recipes import make_conditioned_problem, step_norms, two_phase
+from wnlib.problem import make_conditioned_problem, random_directions
+from wnlib.recipes import step_norms, two_phase
 
 
 def _starts(d, B, seed=0):
-    w = np.random.default_rng(seed).standard_normal((B, d))
-    return w / np.linalg.norm(w, axis=1, keepdims=True)
+    return random_directions(B, d, seed)
 
 
 @pytest.mark.parametrize("cond", [1.0, 4.0, 100.0])
