@@ -31,11 +31,12 @@ from .problem import Problem
 class FlowResult:
     """A WN-flow path.
 
-    Attributes
+    Parameters
     ----------
     t : ndarray (T,)
         Times; ``t[-1]`` is where the integration stopped.
     g : ndarray (T,) or (T, B)
+        Scales ``g(t)`` along the path.
     w : ndarray (T, d) or (T, B, d)
         Unit directions along the path.
     x : ndarray (T, d) or (T, B, d)
@@ -65,11 +66,20 @@ def flow_rhs(problem: Problem, g: np.ndarray, w: np.ndarray, c: float):
     Parameters
     ----------
     problem : Problem
+        The least-squares problem (1).
     g : ndarray (B,)
+        Scales.
     w : ndarray (B, d)
         Directions (normalized inside, so the result is exact on the sphere).
     c : float
         Ratio ``γ/η ≥ 0`` (Condition 2.1).
+
+    Returns
+    -------
+    dg : ndarray (B,)
+        ``dg/dt = c wᵀAᵀr`` with ``r = y − gAw`` (eq. (4), ``w`` normalized).
+    dw : ndarray (B, d)
+        ``dw/dt = g P_w Aᵀr`` with ``P_w = I − wwᵀ/‖w‖²`` (eq. (4)).
     """
     A, y = problem.A, problem.y
     u = w / np.linalg.norm(w, axis=1, keepdims=True)
@@ -94,6 +104,22 @@ def flow_jacobian(problem: Problem, g: np.ndarray, w: np.ndarray, c: float) -> n
     and ``∂u/∂w = (I − uuᵀ)/‖w‖`` (the right-hand side only sees the direction of ``w``). The
     eigenvalues ``−c uᵀMu`` (the scale) and ``−g² λ(AᵀA)`` (the direction) are what make the flow
     stiff when ``c`` or ``g²`` is large.
+
+    Parameters
+    ----------
+    problem : Problem
+        The least-squares problem (1).
+    g : ndarray (B,)
+        Scales.
+    w : ndarray (B, d)
+        Directions, any non-zero length.
+    c : float
+        Ratio ``γ/η ≥ 0`` (Condition 2.1).
+
+    Returns
+    -------
+    ndarray (B, d+1, d+1)
+        ``∂(ġ, ẇ)/∂(g, w)`` of each member.
     """
     A, y = problem.A, problem.y
     M = A.T @ A
@@ -153,7 +179,9 @@ def wn_flow(
     Parameters
     ----------
     problem : Problem
+        The least-squares problem (1).
     g0 : float or array_like (B,)
+        Starting scale(s).
     w0 : array_like, shape (d,) or (B, d)
         Starting direction(s), any non-zero length (normalized: Lemma 2.2 takes ``‖w0‖ = 1``).
     c : float
@@ -176,6 +204,7 @@ def wn_flow(
     Returns
     -------
     FlowResult
+        The path ``(t, g, w, x, loss)`` and the flags ``converged`` and ``stalled``.
 
     Raises
     ------
