@@ -1,6 +1,6 @@
 """Editions: no solution survives anywhere in the student outputs.
 
-The unit tests (unmarked) run the stripping and the leak checker of ``tools/editions.py``
+The unit tests (unmarked) run the stripping and the leak checker of ``tools/editions/``
 on a synthetic notebook, including doctored artifacts that the checker must catch. The
 ``editions`` tests search the real student edition (``make student``) for every
 non-trivial line of every solution of the chapter notebooks, and check that the same
