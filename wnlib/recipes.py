@@ -47,10 +47,12 @@ def step_norms(w_perp_norm, *, floor: float = 1e-10) -> np.ndarray:
     w_perp_norm : array_like, shape (K+1,) or (K+1, B)
         ``History.w_perp_norm`` of a run recorded at every step.
     floor : float
+        Smallest denominator ``‖w⊥_{t+1}‖`` for which the ratio is computed.
 
     Returns
     -------
     ndarray, shape (K,) or (K, B)
+        ``‖v_t‖ = ‖w⊥_t‖/‖w⊥_{t+1}‖`` for ``t = 0, …, K−1`` (``nan`` below ``floor``).
     """
     wp = np.asarray(w_perp_norm, dtype=float)
     num, den = wp[:-1], wp[1:]
@@ -63,7 +65,7 @@ def step_norms(w_perp_norm, *, floor: float = 1e-10) -> np.ndarray:
 class TwoPhaseResult:
     """Outcome of :func:`two_phase`.
 
-    Attributes
+    Parameters
     ----------
     x : ndarray, shape (d,) or (B, d)
         Final iterate of phase 2 (GD).
@@ -167,6 +169,7 @@ def two_phase(
     Parameters
     ----------
     problem : Problem
+        The least-squares problem (1).
     g0 : float or array_like (B,)
         Fixed scale of phase 1, non-zero. Proposition 3.3 asks for
         ``|g0| ≤ g* λ_min/(2 + δ)`` (:func:`wnlib.theory.admissible_g0`).
@@ -176,13 +179,16 @@ def two_phase(
         Phase-1 target for ``‖w⊥‖``.
     eta_gd : float or callable, optional
         GD step of phase 2; default ``1/λ_max``.
-    tol, max_iter, record_every
-        Stopping tolerance on the loss, iteration cap and history spacing of phase 2 (as in
-        :func:`wnlib.gd`).
+    tol : float
+        Stopping tolerance on the loss of phase 2 (as in :func:`wnlib.gd`).
+    max_iter : int
+        Iteration cap of phase 2 (as in :func:`wnlib.gd`).
     max_iter_phase1 : int
         Cap on phase-1 iterations (phase 1 never stops if ``|g0| ≥ g*``).
     phase1_steps : int, optional
         Run exactly this many phase-1 steps for every member instead of stopping at ``ε``.
+    record_every : int
+        History spacing of phase 2 (as in :func:`wnlib.gd`).
     chunk : int
         Phase-1 steps per internal :func:`wnlib.rpgd` call (memory ``chunk·B·d`` floats).
     phase2 : {"gd", "limit"}
@@ -192,6 +198,7 @@ def two_phase(
     Returns
     -------
     TwoPhaseResult
+        The final ``x`` and ``‖x − x*‖``, the end of phase 1 and the phase-2 run.
     """
     problem = as_problem(problem)
     g, w, batched = as_start(g0, w0, problem.d)
