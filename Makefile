@@ -24,7 +24,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: help install assets book student lab lab-source serve test lint test-lib test-nb test-site \
-        test-editions claims bench clean npm browser notebooks
+        test-editions claims bench clean npm browser notebooks pdf
 
 help:
 	@echo "make book     build the website into _build/html (clean build, warnings are errors)"
@@ -32,6 +32,7 @@ help:
 	@echo "make lab      students: Jupyter Lab on the student notebooks (no solutions; installs Lab on first use)"
 	@echo "make lab-source  authors and instructors: Jupyter Lab on the MyST sources in chapters/"
 	@echo "make notebooks  re-execute the chapter notebooks in place (NB=chapters/0N_x.ipynb for one)"
+	@echo "make pdf      the whole course as one PDF: _build/pdf/course.pdf (and a copy in the website)"
 	@echo "make serve    serve _build/html on http://127.0.0.1:$(PORT)"
 	@echo "make student  student website and notebooks (no solutions) + instructor notebooks"
 	@echo "make bench    run every bench/*.py"
@@ -77,6 +78,14 @@ book: $(STAMP) $(VENDOR)
 	$(BIN)/jupyter-book build . -W --keep-going -n
 	@echo
 	@echo "Website built: open $(CURDIR)/_build/html/index.html (or run: make serve)"
+
+# The whole course as one PDF, printed by Debian's Chromium (tools/wn_pdf.py) from Sphinx's
+# singlehtml build (same execution cache and doctrees as `book`: nothing re-executed); a copy
+# goes to _build/html/course.pdf, linked from the intro page. Builds the website if missing.
+pdf: $(STAMP) $(VENDOR) browser
+	@test -f _build/html/index.html || $(MAKE) book
+	$(PY) tools/prefill_cache.py
+	$(PY) tools/wn_pdf.py
 
 student: book
 	$(PY) -m tools.editions all

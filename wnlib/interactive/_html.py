@@ -47,6 +47,9 @@ SCRIPT = """
         parts.push(text);
       }
       img.src = src(k);
+      // the website wraps the frame in a link that opens it full size (tools/wn_a11y.py)
+      var zoom = img.parentNode;
+      if (zoom && zoom.classList && zoom.classList.contains("wn-zoom")) { zoom.href = src(k); }
       img.alt = data.alt + " (" + parts.join(", ") + ")";
       if (status) { status.textContent = "Figure now shows: " + img.alt; }
       root.setAttribute("data-wn-frame", String(k));

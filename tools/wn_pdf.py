@@ -1,0 +1,246 @@
+"""Print the whole course to one PDF with Debian's Chromium: ``make pdf``.
+
+Jupyter Book's own ``pdfhtml`` builder downloads a browser of its own (pyppeteer), which
+cannot be installed here; this script uses the Chromium the browser tests use:
+
+1. build the course as ONE page with Sphinx's ``singlehtml`` builder
+   (``jupyter-book build . --builder singlehtml`` into ``_build/singlehtml``; it shares the
+   execution cache and the doctrees of ``make book``, so nothing is re-executed);
+2. serve it on 127.0.0.1 and open it in headless Chromium (Playwright): wait until MathJax
+   has typeset every equation and every image (interactive figures show their default frame;
+   print CSS in ``_static/course.css`` hides the sliders and the site's navigation), start
+   each page of the course on a new sheet and put a table of contents first;
+3. print it (``page.pdf``: A4, page numbers in the footer, PDF bookmarks from the headings),
+   read the page on which each chapter starts from the PDF's text (pypdf), write those page
+   numbers into the table of contents and print again.
+
+Writes ``_build/pdf/course.pdf`` and a copy at ``_build/html/course.pdf`` (linked from the
+intro page) when the website is built. Prints the page count, size and time.
+Tested by ``tests/test_pdf.py``.
+
+Usage: ``python tools/wn_pdf.py [--no-build] [--out PATH]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import html
+import http.server
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SINGLE = ROOT / "_build" / "singlehtml"
+OUT = ROOT / "_build" / "pdf" / "course.pdf"
+SITE_COPY = ROOT / "_build" / "html" / "course.pdf"
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+FOOTER = (
+    '<div style="font-size:8px;font-family:sans-serif;color:#444;width:100%;'
+    'text-align:center;"><span class="pageNumber"></span> / <span class="totalPages"></span>'
+    "</div>"
+)
+
+# Runs in the page before printing: every image loads now (not lazily), each document of
+# the course starts a new sheet, and a table of contents (one line per document, its
+# sections indented) goes first. Returns the entries: [document id, level, title].
+PREPARE = r"""
+() => {
+  document.documentElement.dataset.theme = "light";
+  document.querySelectorAll("img").forEach(img => { img.loading = "eager"; });
+  const main = document.querySelector("article.bd-article") || document.querySelector("main");
+  const entries = [];
+  const docs = Array.from(main.querySelectorAll('span[id^="document-"]'));
+  docs.forEach((span, i) => {
+    const section = span.nextElementSibling;
+    if (!section) return;
+    if (i > 0) section.classList.add("wn-print-chapter");
+    const h1 = section.querySelector("h1");
+    if (!h1) return;
+    entries.push([span.id, 1, h1.textContent.replace(/[#¶]\s*$/, "").trim()]);
+    section.querySelectorAll(":scope > section > h2").forEach(h2 => {
+      const id = h2.parentElement.id;
+      if (id) entries.push([id, 2, h2.textContent.replace(/[#¶]\s*$/, "").trim()]);
+    });
+  });
+  const first = main.querySelector("section");
+  const h1 = first ? first.querySelector("h1") : null;
+  if (h1) entries.unshift([first.id, 1, h1.textContent.replace(/[#¶]\s*$/, "").trim()]);
+  return entries;
+}
+"""
+
+
+def build_single(quiet: bool = True) -> None:
+    """The whole course as one HTML page in ``_build/singlehtml``."""
+    jb = Path(sys.executable).with_name("jupyter-book")
+    cmd = [str(jb), "build", str(ROOT), "--builder", "singlehtml", "--keep-going"]
+    if quiet:
+        cmd.append("-q")
+    subprocess.run(cmd, check=True, cwd=ROOT)
+    if not (SINGLE / "index.html").is_file():
+        raise SystemExit(f"no {SINGLE / 'index.html'} after the singlehtml build")
+
+
+def _serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def toc_html(entries: list, pages: dict[str, int] | None) -> str:
+    """The table of contents: one line per document and section, with its page number."""
+    rows = []
+    for anchor, level, title in entries:
+        page = str(pages.get(anchor, "")) if pages else "000"
+        rows.append(
+            f'<li class="wn-toc-{level}"><a href="#{html.escape(anchor, quote=True)}">'
+            f"{html.escape(title)}</a><span>{page}</span></li>"
+        )
+    style = (
+        "<style>.wn-print-toc{break-after:page;font-family:sans-serif}"
+        ".wn-print-toc ol{list-style:none;padding:0}"
+        ".wn-print-toc li{display:flex;justify-content:space-between;gap:1em;"
+        "border-bottom:1px dotted #999;margin:0.25em 0}"
+        ".wn-print-toc .wn-toc-1{font-weight:600;margin-top:0.8em}"
+        ".wn-print-toc .wn-toc-2{padding-left:1.5em;font-size:0.92em}"
+        ".wn-print-toc a{color:#000;text-decoration:none}</style>"
+    )
+    return (
+        f'<nav class="wn-print-toc" aria-label="Table of contents">{style}'
+        f"<h1>Contents</h1><ol>{''.join(rows)}</ol></nav>"
+    )
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", "", text).lower()
+
+
+def chapter_pages(pdf: Path, entries: list) -> dict[str, int]:
+    """The 1-based page on which each entry's title first appears after the contents."""
+    from pypdf import PdfReader
+
+    texts = [_norm(p.extract_text() or "") for p in PdfReader(str(pdf)).pages]
+    start = next((i + 1 for i, t in enumerate(texts) if t.startswith("contents")), 1)
+    pages, at = {}, start
+    for anchor, _level, title in entries:
+        key = _norm(title)[:40]
+        for i in range(at, len(texts)):
+            if key and key in texts[i]:
+                pages[anchor] = i + 1
+                at = i
+                break
+    return pages
+
+
+def _print(page, path: Path) -> None:
+    page.pdf(
+        path=str(path),
+        format="A4",
+        print_background=True,
+        display_header_footer=True,
+        header_template="<div></div>",
+        footer_template=FOOTER,
+        margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"},
+        outline=True,
+        tagged=True,
+    )
+
+
+def print_pdf(out: Path = OUT) -> dict:
+    """Print ``_build/singlehtml/index.html`` to ``out``; return page count, size and time."""
+    from playwright.sync_api import sync_playwright
+    from pypdf import PdfReader
+
+    if not CHROMIUM.exists():
+        raise SystemExit(f"{CHROMIUM} not found: run `make browser`")
+    t0 = time.perf_counter()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    server, base = _serve(SINGLE)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            context = browser.new_context(viewport={"width": 1000, "height": 1400})
+            page = context.new_page()
+            page.goto(f"{base}/index.html", wait_until="networkidle", timeout=300_000)
+            page.wait_for_function(
+                "() => !window.MathJax || !MathJax.startup || !MathJax.startup.promise ? true"
+                " : MathJax.startup.promise.then(() => true)",
+                timeout=300_000,
+            )
+            if page.locator("mjx-merror").count():
+                raise SystemExit("MathJax reported a TeX error in the printed course")
+            entries = page.evaluate(PREPARE)
+            if not entries:
+                raise SystemExit("no chapter found in the singlehtml page")
+            page.evaluate(
+                "html => { const main = document.querySelector('article.bd-article')"
+                " || document.querySelector('main');"
+                " main.insertAdjacentHTML('afterbegin', html); }",
+                toc_html(entries, None),
+            )
+            page.wait_for_function(
+                "() => Array.from(document.images).every(i => i.complete)", timeout=300_000
+            )
+            broken = page.evaluate(
+                "() => Array.from(document.images).filter(i => i.naturalWidth === 0)"
+                ".map(i => i.src)"
+            )
+            if broken:
+                raise SystemExit(f"images that did not load: {broken[:5]}")
+            draft = out.with_suffix(".draft.pdf")
+            _print(page, draft)
+            pages = chapter_pages(draft, entries)
+            page.evaluate(
+                "html => { document.querySelector('.wn-print-toc').outerHTML = html; }",
+                toc_html(entries, pages),
+            )
+            _print(page, out)
+            draft.unlink()
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    n_pages = len(PdfReader(str(out)).pages)
+    return {"pages": n_pages, "bytes": out.stat().st_size, "seconds": time.perf_counter() - t0,
+            "chapters": sum(1 for e in entries if e[1] == 1)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-build", action="store_true",
+                        help="print the existing _build/singlehtml (no Sphinx build)")
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+    t0 = time.perf_counter()
+    if not args.no_build:
+        build_single()
+    t_build = time.perf_counter() - t0
+    info = print_pdf(args.out)
+    if SITE_COPY.parent.is_dir() and args.out == OUT:
+        shutil.copyfile(args.out, SITE_COPY)
+    print(
+        f"{args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}: "
+        f"{info['pages']} pages, {info['bytes'] / 1e6:.2f} MB, {info['chapters']} documents; "
+        f"singlehtml build {t_build:.0f} s, printing {info['seconds']:.0f} s"
+        + (f"; copied to {SITE_COPY.relative_to(ROOT)}" if SITE_COPY.is_file() else "")
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
