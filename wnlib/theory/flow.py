@@ -34,7 +34,14 @@ def gd_limit(problem: Problem, x0) -> np.ndarray:
     Parameters
     ----------
     problem : Problem
+        The least-squares problem (1).
     x0 : array_like, shape (d,) or (B, d)
+        The start(s) of GD.
+
+    Returns
+    -------
+    ndarray, same shape as ``x0``
+        The limit ``x* + x0⊥``.
     """
     problem = as_problem(problem)
     x0 = as_finite_array(x0, "x0", (1, 2))
@@ -52,10 +59,18 @@ def invariant(problem: Problem, g, w, c: float):
     Parameters
     ----------
     problem : Problem
+        The least-squares problem (1).
     g : float or array_like (B,)
+        Scale(s) ``g``.
     w : array_like, shape (d,) or (B, d)
+        Direction(s), any non-zero length (normalized first).
     c : float
-        ``c > 0``.
+        ``c = γ/η > 0`` (Condition 2.1).
+
+    Returns
+    -------
+    float or ndarray (B,)
+        ``‖w⊥‖₂ · exp(g²/(2c))`` (eq. (6)).
     """
     problem = as_problem(problem)
     c = _positive_c(c)
@@ -71,6 +86,22 @@ def invariant_printed(problem: Problem, g, w, c: float):
     subscript, so the paper's (6) is :func:`invariant`. Read as a square it equals ``‖w⊥‖`` times
     the invariant and is *not* constant along the flow (with the norm squared the exponent would
     have to be ``g²/c``). Kept to show that the squared reading is wrong.
+
+    Parameters
+    ----------
+    problem : Problem
+        The least-squares problem (1).
+    g : float or array_like (B,)
+        Scale(s) ``g``.
+    w : array_like, shape (d,) or (B, d)
+        Direction(s), any non-zero length (normalized first).
+    c : float
+        ``c = γ/η > 0`` (Condition 2.1).
+
+    Returns
+    -------
+    float or ndarray (B,)
+        ``‖w⊥‖² · exp(g²/(2c))``.
     """
     problem = as_problem(problem)
     c = _positive_c(c)
@@ -85,6 +116,20 @@ def starts_below_zero_loss(problem: Problem, g0, w0):
     A start with a loss strictly below the loss at ``g = 0`` cannot reach the spurious stationary
     set ``S = {g = 0, yᵀAw = 0}`` (the loss never increases along the flow, Lemma 2.4), so the
     flow reaches zero loss; along it ``g`` keeps its sign.
+
+    Parameters
+    ----------
+    problem : Problem
+        The least-squares problem (1).
+    g0 : float or array_like (B,)
+        Starting scale(s) ``g0``.
+    w0 : array_like, shape (d,) or (B, d)
+        Starting direction(s), any non-zero length (normalized first).
+
+    Returns
+    -------
+    bool or ndarray of bool (B,)
+        Whether ``‖y‖² > ‖A g0 w0 − y‖²``.
     """
     problem = as_problem(problem)
     g, w, batched = _gw(problem, g0, w0)
@@ -93,7 +138,24 @@ def starts_below_zero_loss(problem: Problem, g0, w0):
 
 
 def in_spurious_set(problem: Problem, g, w, *, atol: float = 1e-12):
-    """Membership in ``S = {(g, w): g = 0, yᵀAw = 0}`` (Lemma 2.3), up to ``atol``."""
+    """Membership in ``S = {(g, w): g = 0, yᵀAw = 0}`` (Lemma 2.3), up to ``atol``.
+
+    Parameters
+    ----------
+    problem : Problem
+        The least-squares problem (1).
+    g : float or array_like (B,)
+        Scale(s) ``g``.
+    w : array_like, shape (d,) or (B, d)
+        Direction(s), any non-zero length (normalized first).
+    atol : float
+        Absolute tolerance on ``|g|`` and on ``|yᵀAw|``.
+
+    Returns
+    -------
+    bool or ndarray of bool (B,)
+        Whether ``|g| ≤ atol`` and ``|yᵀAw| ≤ atol``.
+    """
     problem = as_problem(problem)
     g, w, batched = _gw(problem, g, w)
     return unbatch((np.abs(g) <= atol) & (np.abs(w @ problem.A.T @ problem.y) <= atol), batched)
@@ -102,10 +164,25 @@ def in_spurious_set(problem: Problem, g, w, *, atol: float = 1e-12):
 def loss_rate(problem: Problem, g, w, c: float):
     """``d/dt ½‖r‖²`` along the WN flow (Lemma 2.4): ``−c (wᵀAᵀr)² − g² ‖P_w Aᵀr‖²``.
 
+    Parameters
+    ----------
+    problem : Problem
+        The least-squares problem (1).
+    g : float or array_like (B,)
+        Scale(s) ``g``.
+    w : array_like, shape (d,) or (B, d)
+        Direction(s), any non-zero length (normalized first).
+    c : float
+        ``c = γ/η ≥ 0`` (Condition 2.1).
+
     Returns
     -------
-    rate, lower, upper
-        The rate and its bounds ``−max(g², c)‖Aᵀr‖² ≤ rate ≤ −min(g², c)‖Aᵀr‖² ≤ 0`` (eq. 5).
+    rate : float or ndarray (B,)
+        The rate ``−c (wᵀAᵀr)² − g² ‖P_w Aᵀr‖²`` with ``r = y − gAw``.
+    lower : float or ndarray (B,)
+        Its lower bound ``−max(g², c)‖Aᵀr‖²`` (eq. 5).
+    upper : float or ndarray (B,)
+        Its upper bound ``−min(g², c)‖Aᵀr‖² ≤ 0`` (eq. 5).
     """
     problem = as_problem(problem)
     c = as_nonnegative(c, "c")
@@ -124,6 +201,22 @@ def scale_rate(problem: Problem, g, w, c: float):
     """``d(g²)/dt`` along the flow, the self-balancing identity: ``c(‖y‖² − ‖r‖² − g²‖Aw‖²)``.
 
     Follows from ``d(g²)/dt = 2cg wᵀAᵀr`` and ``‖y‖² = ‖r + gAw‖²`` (cf. eq. (14), Lemma C.1).
+
+    Parameters
+    ----------
+    problem : Problem
+        The least-squares problem (1).
+    g : float or array_like (B,)
+        Scale(s) ``g``.
+    w : array_like, shape (d,) or (B, d)
+        Direction(s), any non-zero length (normalized first).
+    c : float
+        ``c = γ/η ≥ 0`` (Condition 2.1).
+
+    Returns
+    -------
+    float or ndarray (B,)
+        ``d(g²)/dt = c(‖y‖² − ‖r‖² − g²‖Aw‖²)`` with ``r = y − gAw``.
     """
     problem = as_problem(problem)
     c = as_nonnegative(c, "c")
@@ -149,12 +242,19 @@ def flow_g_inf(problem: Problem, g0, w0, c: float):
     Parameters
     ----------
     problem : Problem
+        The least-squares problem (1).
     g0 : float or array_like (B,)
         May be zero unless also ``yᵀAw0 = 0`` (then the start is in S); from ``g0 = 0`` the sign
         of ``g`` is that of ``w0ᵀAᵀy``.
     w0 : array_like, shape (d,) or (B, d)
+        Starting direction(s), any non-zero length (normalized first).
     c : float
         ``c > 0``.
+
+    Returns
+    -------
+    float or ndarray (B,)
+        ``g_∞ = sign(g0) √s`` (``± g*`` when ``w⊥(0) = 0``).
     """
     problem = as_problem(problem)
     c = _positive_c(c)
@@ -191,6 +291,22 @@ def flow_limit(problem: Problem, g0, w0, c: float) -> np.ndarray:
     ``lim g_t w_t = x* + g_∞ · w⊥(0) · exp((g0² − g_∞²)/(2c))`` with ``g_∞`` from
     :func:`flow_g_inf` (Theorem 2.6 Part I), valid when the loss goes to zero, e.g. for starts with
     ``‖y‖² > ‖Ag0w0 − y‖²`` (:func:`starts_below_zero_loss`).
+
+    Parameters
+    ----------
+    problem : Problem
+        The least-squares problem (1).
+    g0 : float or array_like (B,)
+        Starting scale(s) ``g0``.
+    w0 : array_like, shape (d,) or (B, d)
+        Starting direction(s), any non-zero length (normalized first).
+    c : float
+        ``c = γ/η > 0`` (Condition 2.1).
+
+    Returns
+    -------
+    ndarray, shape (d,) or (B, d)
+        The limit ``x* + g_∞ · w⊥(0) · exp((g0² − g_∞²)/(2c))``.
     """
     problem = as_problem(problem)
     c = _positive_c(c)
@@ -207,6 +323,22 @@ def flow_limit_printed(problem: Problem, g0, w0, c: float) -> np.ndarray:
     An approximation of :func:`flow_limit`: exact when ``w⊥(0) = 0``, close when
     ``exp(−(g*² − g0²)/(2c))`` is tiny, and badly off (it grows like ``exp(g0²/(2c))``) for
     ``g0 > g*``. The concrete example's ``[1, exp((g0² − 1)/2)]`` is the same approximation.
+
+    Parameters
+    ----------
+    problem : Problem
+        The least-squares problem (1).
+    g0 : float or array_like (B,)
+        Starting scale(s) ``g0``.
+    w0 : array_like, shape (d,) or (B, d)
+        Starting direction(s), any non-zero length (normalized first).
+    c : float
+        ``c = γ/η > 0`` (Condition 2.1).
+
+    Returns
+    -------
+    ndarray, shape (d,) or (B, d)
+        ``x* + g* · w⊥(0) · exp((g0² − g*²)/(2c))`` (eq. (7) as printed).
     """
     problem = as_problem(problem)
     c = _positive_c(c)
@@ -226,6 +358,20 @@ def fixed_scale_limit(problem: Problem, g0, w0) -> np.ndarray:
       ``w → x*/g0 + √(1 − (g*/g0)²) · w⊥(0)/‖w⊥(0)‖``.
 
     Returns the limit direction ``w`` (multiply by ``g0`` for ``x``).
+
+    Parameters
+    ----------
+    problem : Problem
+        The least-squares problem (1).
+    g0 : float or array_like (B,)
+        The fixed scale(s), non-zero.
+    w0 : array_like, shape (d,) or (B, d)
+        Starting direction(s), any non-zero length (normalized first).
+
+    Returns
+    -------
+    ndarray, shape (d,) or (B, d)
+        The unit limit direction(s) ``w``.
     """
     problem = as_problem(problem)
     g, w, batched = _gw(problem, g0, w0)
@@ -255,7 +401,7 @@ def fixed_scale_limit(problem: Problem, g0, w0) -> np.ndarray:
 
 
 def convergence_time_bounds(problem: Problem, g0, w0, c: float, eps: float) -> dict[str, float]:
-    """Times after which the flow's loss is ``≤ eps``, Theorem 2.7 (one start).
+    """The times after which the flow's loss is ``≤ eps``, Theorem 2.7 (one start).
 
     With ``f0 = ½‖Ag0w0 − y‖²``, ``λ_min``, ``λ_max`` the extreme eigenvalues of ``AAᵀ`` and
     ``L = log(f0/ε)``. Both bounds rest on Lemma 2.4: ``df/dt ≤ −min(g², c)‖Aᵀr‖²`` and
@@ -281,8 +427,11 @@ def convergence_time_bounds(problem: Problem, g0, w0, c: float, eps: float) -> d
     Parameters
     ----------
     problem : Problem
+        The least-squares problem (1).
     g0 : float
+        The starting scale.
     w0 : array_like, shape (d,)
+        The starting direction, any non-zero length (normalized first).
     c : float
         ``c > 0``.
     eps : float
@@ -317,7 +466,7 @@ def convergence_time_bounds(problem: Problem, g0, w0, c: float, eps: float) -> d
 
 
 def limit_distances(problem: Problem, g0, w0, c: float):
-    """Distances to ``x*`` of where the WN flow and GD end from the same start ``x0 = g0 w0``.
+    """The distances to ``x*`` of where the WN flow and GD end from the same start ``x0 = g0 w0``.
 
     Theorem 2.6 Part I with the exact ``g_∞`` (:func:`flow_g_inf`): the WN flow ends at distance
     ``|g_∞| · ‖w⊥(0)‖ · exp((g0² − g_∞²)/(2c))`` from ``x*``; GD ends at ``x* + x0⊥``
@@ -327,15 +476,20 @@ def limit_distances(problem: Problem, g0, w0, c: float):
     Parameters
     ----------
     problem : Problem
+        The least-squares problem (1).
     g0 : float or array_like (B,)
         Zero is allowed as in :func:`flow_g_inf`.
     w0 : array_like, shape (d,) or (B, d)
+        Starting direction(s), any non-zero length (normalized first).
     c : float
         ``c > 0``.
 
     Returns
     -------
-    wn_dist, gd_dist : float or ndarray (B,)
+    wn_dist : float or ndarray (B,)
+        ``|g_∞| · ‖w⊥(0)‖ · exp((g0² − g_∞²)/(2c))``, the WN flow's distance to ``x*``.
+    gd_dist : float or ndarray (B,)
+        ``|g0| · ‖w⊥(0)‖``, GD's distance to ``x*``.
     """
     problem = as_problem(problem)
     c = _positive_c(c)
@@ -359,6 +513,7 @@ def loss_envelope(problem: Problem, t, g, c: float, f0: float):
     Parameters
     ----------
     problem : Problem
+        The least-squares problem (1).
     t : array_like (T,)
         Increasing times, ``t[0]`` the start.
     g : array_like (T,)
@@ -370,7 +525,10 @@ def loss_envelope(problem: Problem, t, g, c: float, f0: float):
 
     Returns
     -------
-    lower, upper : ndarray (T,)
+    lower : ndarray (T,)
+        ``f0 · exp(−2λ_max ∫₀ᵗ max(g_s², c) ds)``.
+    upper : ndarray (T,)
+        ``f0 · exp(−2λ_min ∫₀ᵗ min(g_s², c) ds)``.
     """
     problem = as_problem(problem)
     c = as_nonnegative(c, "c")
