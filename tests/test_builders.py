@@ -56,8 +56,12 @@ def test_example_problem_is_the_papers_example():
         assert np.array_equal(P.x_star, [y, 0.0])
         assert P.g_star == abs(y)
     assert np.array_equal(example_problem().x_star, [1.0, 0.0])
-    for bad in (0.0, np.inf, "1", None):
-        with pytest.raises(ValueError, match="non-zero"):
+    with pytest.raises(ValueError, match="y must be non-zero"):
+        example_problem(0.0)
+    with pytest.raises(ValueError, match="y is not finite"):
+        example_problem(np.inf)
+    for bad in ("1", None, True):
+        with pytest.raises(TypeError, match="y must be a real number"):
             example_problem(bad)
 
 

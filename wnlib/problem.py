@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import as_finite_array, as_problem, check_size, is_number
+from ._validate import as_finite_array, as_int_at_least, as_problem, as_real, check_size
 
 
 @dataclass(frozen=True, eq=False)
@@ -262,9 +262,8 @@ def example_problem(y: float = 1.0) -> Problem:
     Problem
         The problem with ``m = 1``, ``d = 2``, ``x* = [y, 0]``, ``g* = |y|``.
     """
-    if not is_number(y) or not np.isfinite(y) or y == 0:
-        raise ValueError(f"y must be a finite non-zero number, got {y!r}")
-    return Problem(np.array([[1.0, 0.0]]), np.array([float(y)]))
+    y = as_real(y, "y", nonzero=True, why="y = 0 gives x* = 0")
+    return Problem(np.array([[1.0, 0.0]]), np.array([y]))
 
 
 def random_directions(n: int, d: int, seed: int | np.random.Generator) -> np.ndarray:
@@ -285,11 +284,10 @@ def random_directions(n: int, d: int, seed: int | np.random.Generator) -> np.nda
     ndarray, shape (n, d)
         Unit rows.
     """
-    for name, value in (("n", n), ("d", d)):
-        if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    n, d = as_int_at_least(n, "n", 1), as_int_at_least(d, "d", 1)
+    check_size(8 * n * d, f"{n} directions in d={d}", "ask for fewer directions")
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    W = rng.standard_normal((int(n), int(d)))
+    W = rng.standard_normal((n, d))
     W /= np.linalg.norm(W, axis=1, keepdims=True)
     return W
 
