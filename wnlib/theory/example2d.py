@@ -48,18 +48,57 @@ def _y(y) -> float:
 
 
 def direction(theta) -> np.ndarray:
-    """The unit direction ``w = [cos θ, sin θ]`` (shape ``θ.shape + (2,)``)."""
+    """The unit direction ``w = [cos θ, sin θ]`` (shape ``θ.shape + (2,)``).
+
+    Parameters
+    ----------
+    theta : float or array_like
+        Angle(s) ``θ`` of the direction ``w = [cos θ, sin θ]``, in radians.
+
+    Returns
+    -------
+    ndarray, shape ``θ.shape + (2,)``
+        ``[cos θ, sin θ]`` along the last axis.
+    """
     theta = np.asarray(theta, dtype=float)
     return np.stack([np.cos(theta), np.sin(theta)], axis=-1)
 
 
 def state_loss(theta, g, y: float = 1.0):
-    """The loss ``½‖A g w − y‖² = ½(g cos θ − y)²`` over the state plane (broadcasts)."""
+    """The loss ``½‖A g w − y‖² = ½(g cos θ − y)²`` over the state plane (broadcasts).
+
+    Parameters
+    ----------
+    theta : float or array_like
+        Angle(s) ``θ`` of the direction ``w = [cos θ, sin θ]``, in radians.
+    g : float or array_like
+        Scale(s) ``g`` (broadcasts with ``theta``).
+    y : float
+        The target, non-zero (``y = 1`` is the paper's concrete example, ``y = 2`` its Figure 2).
+
+    Returns
+    -------
+    float or ndarray
+        ``½(g cos θ − y)²``.
+    """
     return 0.5 * (np.asarray(g, dtype=float) * np.cos(theta) - _y(y)) ** 2
 
 
 def zero_loss_scale(theta, y: float = 1.0):
-    """The zero-loss curves ``g = y / cos θ`` (``nan`` where ``cos θ = 0``)."""
+    """The zero-loss curves ``g = y / cos θ`` (``nan`` where ``cos θ = 0``).
+
+    Parameters
+    ----------
+    theta : float or array_like
+        Angle(s) ``θ`` of the direction ``w = [cos θ, sin θ]``, in radians.
+    y : float
+        The target, non-zero (``y = 1`` is the paper's concrete example, ``y = 2`` its Figure 2).
+
+    Returns
+    -------
+    ndarray, shape of ``theta``
+        ``y / cos θ``, ``nan`` where ``|cos θ| ≤ 1e-12``.
+    """
     cos = np.cos(np.asarray(theta, dtype=float))
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(np.abs(cos) > 1e-12, _y(y) / cos, np.nan)
@@ -70,6 +109,16 @@ def spurious_points(y: float = 1.0) -> list[tuple[float, float]]:
 
     ``S = {g = 0, yᵀAw = 0}`` reduces to ``g = 0, w = [0, ±1]``, i.e. ``θ = ±π/2``. Their loss is
     ``½y²`` (the paper says "1": it measures ``‖y − Agw‖²`` without the ½, with ``y = 1``).
+
+    Parameters
+    ----------
+    y : float
+        The target, non-zero (``y = 1`` is the paper's concrete example, ``y = 2`` its Figure 2).
+
+    Returns
+    -------
+    list of tuple of float
+        ``[(π/2, 0), (−π/2, 0)]``.
     """
     _y(y)
     return [(math.pi / 2, 0.0), (-math.pi / 2, 0.0)]
@@ -80,6 +129,20 @@ def below_zero_loss(theta, g, y: float = 1.0):
 
     ``(g cos θ − y)² < y²`` is ``0 < y g cos θ < 2y²``: the strip between the line ``x1 = 0`` and
     the line ``x1 = 2y`` in x-space. Starts there reach a global minimum.
+
+    Parameters
+    ----------
+    theta : float or array_like
+        Angle(s) ``θ`` of the direction ``w = [cos θ, sin θ]``, in radians.
+    g : float or array_like
+        Scale(s) ``g`` (broadcasts with ``theta``).
+    y : float
+        The target, non-zero (``y = 1`` is the paper's concrete example, ``y = 2`` its Figure 2).
+
+    Returns
+    -------
+    bool or ndarray of bool
+        Whether ``0 < y g cos θ < 2y²``.
     """
     y = _y(y)
     p = y * np.asarray(g, dtype=float) * np.cos(theta)
@@ -91,6 +154,24 @@ def state_velocity(theta, g, c: float, y: float = 1.0):
 
     Derived from ``dw/dt = g P_w Aᵀr`` with ``Aᵀr = [r, 0]`` and the unit tangent
     ``[−sin θ, cos θ]`` of the circle, and ``dg/dt = c wᵀAᵀr``; ``r = y − g cos θ``.
+
+    Parameters
+    ----------
+    theta : float or array_like
+        Angle(s) ``θ`` of the direction ``w = [cos θ, sin θ]``, in radians.
+    g : float or array_like
+        Scale(s) ``g`` (broadcasts with ``theta``).
+    c : float
+        ``c = γ/η ≥ 0`` (Condition 2.1).
+    y : float
+        The target, non-zero (``y = 1`` is the paper's concrete example, ``y = 2`` its Figure 2).
+
+    Returns
+    -------
+    dtheta : float or ndarray
+        ``dθ/dt = −g r sin θ``.
+    dg : float or ndarray
+        ``dg/dt = c r cos θ``.
     """
     c = as_nonnegative(c, "c")
     theta = np.asarray(theta, dtype=float)
@@ -104,6 +185,20 @@ def state_invariant(theta, g, c: float):
 
     ``‖w⊥‖ = |sin θ|``; ``d/dt log|sin θ| = −g r cos θ = −d/dt g²/(2c)`` along the flow, so every
     path is a level curve of this function (``c > 0``).
+
+    Parameters
+    ----------
+    theta : float or array_like
+        Angle(s) ``θ`` of the direction ``w = [cos θ, sin θ]``, in radians.
+    g : float or array_like
+        Scale(s) ``g`` (broadcasts with ``theta``).
+    c : float
+        ``c = γ/η > 0`` (Condition 2.1).
+
+    Returns
+    -------
+    float or ndarray
+        ``|sin θ| · exp(g²/(2c))``.
     """
     c = as_positive(c, "c")
     g = np.asarray(g, dtype=float)
@@ -116,6 +211,22 @@ def invariant_curve(theta, g0: float, theta0: float, c: float):
     ``g(θ) = sign(g0) · √(g0² + 2c·log(|sin θ0| / |sin θ|))``; ``nan`` where the square root's
     argument is negative (the level curve does not reach that angle). The flow runs along this
     curve from ``θ0`` until it meets the zero-loss curve (:func:`limit_state`).
+
+    Parameters
+    ----------
+    theta : float or array_like
+        Angle(s) ``θ`` of the direction ``w = [cos θ, sin θ]``, in radians.
+    g0 : float
+        The starting scale.
+    theta0 : float
+        The starting angle ``θ0``, in radians.
+    c : float
+        ``c = γ/η > 0`` (Condition 2.1).
+
+    Returns
+    -------
+    ndarray, shape of ``theta``
+        ``g(θ)``, ``nan`` where the level curve does not reach ``θ``.
     """
     c = as_positive(c, "c")
     theta = np.asarray(theta, dtype=float)
@@ -146,6 +257,24 @@ def limit_state(g0: float, theta0: float, c: float, y: float = 1.0) -> tuple[flo
     ``x0`` meets the zero-loss line (not GD's ``(y, g0 sin θ0)``); as ``c → 0`` it tends to
     ``x* = (y, 0)`` if ``|g0| < |y|`` and to the fixed-scale point ``(y, ±√(g0² − y²))`` of
     Theorem 2.6 Part II if ``|g0| > |y|``.
+
+    Parameters
+    ----------
+    g0 : float
+        The starting scale.
+    theta0 : float
+        The starting angle ``θ0``, in radians.
+    c : float
+        ``c = γ/η > 0`` (Condition 2.1).
+    y : float
+        The target, non-zero (``y = 1`` is the paper's concrete example, ``y = 2`` its Figure 2).
+
+    Returns
+    -------
+    theta_inf : float
+        The end angle ``θ∞ ∈ [−π, π]``.
+    g_inf : float
+        The end scale ``g∞ = y / cos θ∞``, with the sign of ``g0``.
     """
     c = as_positive(c, "c")
     y = _y(y)
@@ -196,6 +325,20 @@ def stuck_scale(theta0: float, c: float, y: float = 1.0) -> float:
     ``g0 = ±√(−2c·log|sin θ0|)`` with the sign making ``y g0 cos θ0 < 0``. For ``cos θ0 = 0``
     (``θ0 = ±π/2``) the one stuck start is the spurious point itself, ``g0 = 0`` (returned as
     ``0.0``). Every other start reaches zero loss (Theorem 2.6: zero loss or S; ``c > 0``).
+
+    Parameters
+    ----------
+    theta0 : float
+        The starting angle ``θ0``, in radians, with ``sin θ0 ≠ 0``.
+    c : float
+        ``c = γ/η > 0`` (Condition 2.1).
+    y : float
+        The target, non-zero (``y = 1`` is the paper's concrete example, ``y = 2`` its Figure 2).
+
+    Returns
+    -------
+    float
+        ``g0 = ±√(−2c·log|sin θ0|)`` with ``y g0 cos θ0 < 0`` (``0.0`` at ``θ0 = ±π/2``).
     """
     c = as_positive(c, "c")
     y = _y(y)
@@ -228,6 +371,22 @@ def fixed_scale_time(theta0: float, theta, g0: float, y: float = 1.0):
     ``G = −α log(1 − s) + β log(1 + s) − (γ/g0) log|y − g0 s|``,
     ``α = 1/(2(y − g0))``, ``β = 1/(2(y + g0))``, ``γ = g0²/(g0² − y²)``
     (Theorem 2.6 Part II for the example; needs ``g0 ≠ 0, ±y``).
+
+    Parameters
+    ----------
+    theta0 : float
+        The starting angle ``θ0``, in radians.
+    theta : float or array_like
+        The end angle(s), in radians.
+    g0 : float
+        The fixed scale, ``g0 ≠ 0, ±y``.
+    y : float
+        The target, non-zero (``y = 1`` is the paper's concrete example, ``y = 2`` its Figure 2).
+
+    Returns
+    -------
+    float or ndarray
+        ``t = (G(θ) − G(θ0))/g0`` (``inf`` at the ends of the arc).
     """
     y = _y(y)
     g0 = float(g0)
@@ -237,12 +396,29 @@ def fixed_scale_time(theta0: float, theta, g0: float, y: float = 1.0):
 
 
 def fixed_scale_angle(theta0: float, t: float, g0: float, y: float = 1.0) -> float:
-    """Angle reached at time ``t`` by the ``c = 0`` flow from ``(θ0, g0)``: inverts
-    :func:`fixed_scale_time` on the arc from ``θ0`` to the limit of Theorem 2.6 Part II.
+    """Angle reached at time ``t`` by the ``c = 0`` flow from ``(θ0, g0)``.
+
+    Inverts :func:`fixed_scale_time` on the arc from ``θ0`` to the limit of Theorem 2.6 Part II.
 
     The limit angle is ``θ = 0`` or ``π`` (``w → ±w*``) when ``|g0| < |y|`` and
     ``θ = ±arccos(y/g0)`` (a zero-loss point) when ``|g0| > |y|``; ``θ0`` must lie in
     ``(−π, π)`` with ``sin θ0 ≠ 0``. Beyond double precision of the arc, the limit is returned.
+
+    Parameters
+    ----------
+    theta0 : float
+        The starting angle, in ``(−π, π)`` with ``sin θ0 ≠ 0``.
+    t : float
+        The time, ``t ≥ 0``.
+    g0 : float
+        The fixed scale, ``g0 ≠ 0, ±y``.
+    y : float
+        The target, non-zero (``y = 1`` is the paper's concrete example, ``y = 2`` its Figure 2).
+
+    Returns
+    -------
+    float
+        The angle ``θ(t)``.
     """
     y = _y(y)
     g0 = float(g0)
