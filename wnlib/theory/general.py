@@ -54,12 +54,14 @@ def admissible_g0(problem: Problem, delta):
     Parameters
     ----------
     problem : Problem
+        The least-squares problem (1) (any scaling: the scale-free form is used).
     delta : float or array_like
         ``δ > 0`` in the proposition (any ``δ > −2`` is accepted, to draw past the bound).
 
     Returns
     -------
     float or ndarray
+        ``g* (λ_min/λ_max) / (2 + δ)``, one per ``δ``.
     """
     problem = as_problem(problem)
     delta = _delta(delta)
@@ -80,12 +82,14 @@ def sharp_admissible_g0(problem: Problem, delta):
     Parameters
     ----------
     problem : Problem
+        The least-squares problem (1) (any scaling: the scale-free form is used).
     delta : float or array_like
         ``δ > 0`` (any ``δ > −1`` is accepted).
 
     Returns
     -------
     float or ndarray
+        ``g* λ_min/(2 + δ − λ_min)`` (``λ_min`` for ``λ_min/λ_max``), one per ``δ``.
     """
     problem = as_problem(problem)
     arr = as_finite_array(delta, "delta", (0, 1))
@@ -105,7 +109,14 @@ def certified_delta(problem: Problem, g0):
     Parameters
     ----------
     problem : Problem
+        The least-squares problem (1) (any scaling: the scale-free form is used).
     g0 : float or array_like
+        The fixed scale(s), non-zero.
+
+    Returns
+    -------
+    float or ndarray
+        ``δ = g* λ_min/(λ_max |g0|) − 2``, one per ``g0``.
     """
     problem = as_problem(problem)
     g0 = _scale(g0)
@@ -123,7 +134,14 @@ def step_norm_lower_bound(problem: Problem, delta):
     Parameters
     ----------
     problem : Problem
+        The least-squares problem (1) (any scaling: the scale-free form is used).
     delta : float or array_like
+        ``δ`` of the condition ``g0 ≤ g*λ_min/(2+δ)`` (``δ > −2``).
+
+    Returns
+    -------
+    float or ndarray
+        ``1 + δ + λ_min/λ_max``, one per ``δ``.
     """
     problem = as_problem(problem)
     delta = _delta(delta)
@@ -131,7 +149,7 @@ def step_norm_lower_bound(problem: Problem, delta):
 
 
 def iteration_bound(w_perp0_norm, eps, delta):
-    """Iterations after which ``‖w⊥_T‖ ≤ ε``, Proposition 3.3: ``T1 = log(‖w⊥_0‖/ε)/log(1 + δ)``.
+    """Iteration bound of Proposition 3.3: ``‖w⊥_T‖ ≤ ε`` after ``T1 = log(‖w⊥_0‖/ε)/log(1 + δ)``.
 
     Returned as a real number (run ``ceil`` of it); ``0`` when ``‖w⊥_0‖ ≤ ε`` already.
 
@@ -143,6 +161,11 @@ def iteration_bound(w_perp0_norm, eps, delta):
         Target ``ε > 0``.
     delta : float or array_like
         ``δ > 0``.
+
+    Returns
+    -------
+    float or ndarray
+        ``T1 = max(log(‖w⊥_0‖/ε), 0)/log(1 + δ)``.
     """
     wp = as_finite_array(w_perp0_norm, "w_perp0_norm", (0, 1))
     eps = as_positive(eps, "eps")
@@ -164,7 +187,14 @@ def final_distance_bound(g0, eps):
     Parameters
     ----------
     g0 : float or array_like
+        The fixed scale(s) of phase 1.
     eps : float
+        The phase-1 target ``ε > 0`` for ``‖w⊥‖``.
+
+    Returns
+    -------
+    float or ndarray
+        ``|g0| ε``.
     """
     g0 = as_finite_array(g0, "g0", (0, 1))
     eps = as_positive(eps, "eps")
@@ -192,7 +222,14 @@ def asymptotic_rate(problem: Problem, g0):
     Parameters
     ----------
     problem : Problem
+        The least-squares problem (1) (any scaling: the scale-free form is used).
     g0 : float or array_like
+        The fixed scale(s), non-zero.
+
+    Returns
+    -------
+    float or ndarray
+        ``1 + μ/(g0² λ_max)`` for ``|g0| < g*``, ``1`` for ``|g0| ≥ g*``.
     """
     problem = as_problem(problem)
     g0 = _scale(g0)
