@@ -108,6 +108,7 @@ def direction_step(problem: Problem, g, w):
     Returns
     -------
     ndarray, shape (d,) or (B, d)
+        ``v = w⊥ + x*/g``.
     """
     problem = as_problem(problem)
     _check_orthogonal(problem)
@@ -117,7 +118,22 @@ def direction_step(problem: Problem, g, w):
 
 
 def v_norm(w_perp_norm, g, g_star):
-    """``‖v_t‖ = sqrt(‖w⊥_t‖² + g*²/g_t²)`` (proof of Theorem 3.2; ``v_t = w⊥_t + x*/g_t``)."""
+    """``‖v_t‖ = sqrt(‖w⊥_t‖² + g*²/g_t²)`` (proof of Theorem 3.2; ``v_t = w⊥_t + x*/g_t``).
+
+    Parameters
+    ----------
+    w_perp_norm : float or array_like
+        ``‖w⊥_t‖`` of the unit direction.
+    g : float or array_like
+        The scale ``g_t``, non-zero.
+    g_star : float or array_like
+        ``g* = ‖x*‖``.
+
+    Returns
+    -------
+    float or ndarray
+        ``‖v_t‖``.
+    """
     wp = np.asarray(w_perp_norm, dtype=float)
     g = np.asarray(g, dtype=float)
     return unbatch(np.sqrt(wp**2 + np.asarray(g_star, dtype=float) ** 2 / g**2))
@@ -128,6 +144,20 @@ def w_perp_next(w_perp_norm, g, g_star):
 
     Equivalently ``‖w⊥_{t+1}‖² = ‖w⊥_t‖²/(‖w⊥_t‖² + g*²/g_t²) ≤ (g_t²/g*²)‖w⊥_t‖²``, the
     geometric decay quoted after Theorem 3.2 (and ``1/‖w⊥_{t+1}‖² = 1 + (g*²/g_t²)/‖w⊥_t‖²``).
+
+    Parameters
+    ----------
+    w_perp_norm : float or array_like
+        ``‖w⊥_t‖`` of the unit direction.
+    g : float or array_like
+        The scale ``g_t``, non-zero.
+    g_star : float or array_like
+        ``g* = ‖x*‖``.
+
+    Returns
+    -------
+    float or ndarray
+        ``‖w⊥_{t+1}‖ = ‖w⊥_t‖/‖v_t‖``.
     """
     return unbatch(np.asarray(w_perp_norm, dtype=float) / v_norm(w_perp_norm, g, g_star))
 
@@ -139,9 +169,19 @@ def a_w_next(problem: Problem, g, w):
     ``g_t > 0``), so rPGD leaves the saddle set ``S = {g = 0, yᵀAw = 0}`` of Lemma 2.3 after one
     step, whatever ``w_t`` is.
 
+    Parameters
+    ----------
+    problem : Problem
+        With ``AAᵀ = I``.
+    g : float or array_like (B,)
+        Current scale, non-zero.
+    w : array_like, shape (d,) or (B, d)
+        Current direction (normalized first).
+
     Returns
     -------
     ndarray, shape (m,) or (B, m)
+        ``A w_{t+1} = y/(g_t‖v_t‖)``.
     """
     problem = as_problem(problem)
     _check_orthogonal(problem)
@@ -164,8 +204,16 @@ def scale_increment(problem: Problem, g, w, gamma):
     problem : Problem
         With ``AAᵀ = I``.
     g : float or array_like (B,)
+        Current scale ``g_t``, non-zero.
     w : array_like, shape (d,) or (B, d)
+        Current direction ``w_t`` (normalized first).
     gamma : float or array_like (B,)
+        The scale step ``γ``.
+
+    Returns
+    -------
+    float or ndarray (B,)
+        ``g_{t+1} − g_t = γ (wᵀx* − g‖w∥‖²)``.
     """
     problem = as_problem(problem)
     _check_orthogonal(problem)
@@ -241,6 +289,11 @@ def w_perp_fixed_scale(w_perp0, g0, g_star, t):
         ``0 < g0 < g*``.
     t : int or array_like of int
         Steps (broadcast against the others).
+
+    Returns
+    -------
+    float or ndarray
+        ``‖w⊥_t‖ = (κᵗ/‖w⊥_0‖² + (κᵗ − 1)/(κ − 1))^(−1/2)``.
     """
     g0, g_star = _below_g_star(g0, g_star)
     wp0 = _pos(w_perp0, "w_perp0")
@@ -265,6 +318,22 @@ def t1_fixed_scale(w_perp0, g0, g_star, eps):
     paper's ``g0²/δ0`` and ``g*²/δ0`` (``x/(1+x) ≤ log(1+x) ≤ x`` with ``x = δ0/g0²``). The
     paper's ``g0²/δ0`` underestimates it by the factor ``x/log(1+x)``, unbounded as
     ``g0 → 0``; ``g*²/δ0`` bounds it uniformly. ``0`` if ``‖w⊥_0‖ ≤ ε`` already.
+
+    Parameters
+    ----------
+    w_perp0 : float or array_like
+        ``‖w⊥_0‖`` of the unit initial direction, in ``(0, 1]``.
+    g0 : float or array_like
+        The initial scale, ``0 < g0 < g*``.
+    g_star : float or array_like
+        ``g* = ‖x*‖``.
+    eps : float or array_like
+        Target ``ε ∈ (0, 1)`` for ``‖w⊥‖``.
+
+    Returns
+    -------
+    int or ndarray of int
+        ``T1``.
     """
     g0, g_star = _below_g_star(g0, g_star)
     wp0, eps = _pos(w_perp0, "w_perp0"), _eps(eps)
@@ -278,7 +347,23 @@ def t1_fixed_scale(w_perp0, g0, g_star, eps):
 
 # ------------------------------------------------------------- case (a): small γ(1) > 0
 def scale_cap(g0, g_star, rho):
-    """The ceiling of case (a): keep ``g_t² ≤ g*² − ρδ0`` for ``t ≤ T1``, ``δ0 = g*² − g0²``."""
+    """The ceiling of case (a): keep ``g_t² ≤ g*² − ρδ0`` for ``t ≤ T1``, ``δ0 = g*² − g0²``.
+
+    Parameters
+    ----------
+    g0 : float or array_like
+        The initial scale, ``0 < g0 < g*``.
+    g_star : float or array_like
+        ``g* = ‖x*‖``.
+    rho : float or array_like
+        ``ρ ∈ (0, 1]`` of Theorem 3.2(a): stage 1 keeps ``g_t² ≤ g*² − ρδ0``,
+        ``δ0 = g*² − g0²``.
+
+    Returns
+    -------
+    float or ndarray
+        ``g*² − ρδ0``.
+    """
     g0, g_star = _below_g_star(g0, g_star)
     return unbatch(g_star**2 - _rho(rho) * (g_star**2 - g0**2))
 
@@ -287,6 +372,25 @@ def w_perp_slow_scale_bound(w_perp0, g0, g_star, rho, t):
     """Case (a): ``‖w⊥_t‖ ≤ ‖w⊥_0‖ (1 − ρδ0/g*²)^{t/2}`` while ``g_s² ≤ g*² − ρδ0`` for ``s < t``.
 
     From ``‖w⊥_{t+1}‖² ≤ (g_t²/g*²)‖w⊥_t‖²`` (Theorem 3.2's geometric decay, eq. (19)).
+
+    Parameters
+    ----------
+    w_perp0 : float or array_like
+        ``‖w⊥_0‖`` of the unit initial direction, in ``(0, 1]``.
+    g0 : float or array_like
+        The initial scale, ``0 < g0 < g*``.
+    g_star : float or array_like
+        ``g* = ‖x*‖``.
+    rho : float or array_like
+        ``ρ ∈ (0, 1]`` of Theorem 3.2(a): stage 1 keeps ``g_t² ≤ g*² − ρδ0``,
+        ``δ0 = g*² − g0²``.
+    t : float or array_like
+        Steps, ``t ≥ 0``.
+
+    Returns
+    -------
+    float or ndarray
+        ``‖w⊥_0‖ (1 − ρδ0/g*²)^{t/2}``.
     """
     g0, g_star = _below_g_star(g0, g_star)
     q = 1 - _rho(rho) * (g_star**2 - g0**2) / g_star**2
@@ -294,11 +398,31 @@ def w_perp_slow_scale_bound(w_perp0, g0, g_star, rho, t):
 
 
 def t1_slow_scale(w_perp0, g0, g_star, rho, eps):
-    """Case (a): ``T1 = ⌈(g*²/(ρδ0)) log(‖w⊥_0‖²/ε²)⌉``, Theorem 3.2's
-    ``O((g*²/(ρδ0)) log(1/ε))`` with a constant (our reconstruction, chapter 4).
+    """Case (a) of Theorem 3.2: ``T1 = ⌈(g*²/(ρδ0)) log(‖w⊥_0‖²/ε²)⌉``.
+
+    Theorem 3.2's ``O((g*²/(ρδ0)) log(1/ε))`` with a constant (our reconstruction, chapter 4).
 
     Sufficient by :func:`w_perp_slow_scale_bound` and ``1 − x ≤ e^{−x}``: then
     ``‖w⊥_{T1}‖ ≤ ε`` as long as ``g_t² ≤ g*² − ρδ0`` for ``t < T1``.
+
+    Parameters
+    ----------
+    w_perp0 : float or array_like
+        ``‖w⊥_0‖`` of the unit initial direction, in ``(0, 1]``.
+    g0 : float or array_like
+        The initial scale, ``0 < g0 < g*``.
+    g_star : float or array_like
+        ``g* = ‖x*‖``.
+    rho : float or array_like
+        ``ρ ∈ (0, 1]`` of Theorem 3.2(a): stage 1 keeps ``g_t² ≤ g*² − ρδ0``,
+        ``δ0 = g*² − g0²``.
+    eps : float or array_like
+        Target ``ε ∈ (0, 1)`` for ``‖w⊥‖``.
+
+    Returns
+    -------
+    int or ndarray of int
+        ``T1``.
     """
     g0, g_star = _below_g_star(g0, g_star)
     rho, wp0, eps = _rho(rho), _pos(w_perp0, "w_perp0"), _eps(eps)
@@ -309,8 +433,9 @@ def t1_slow_scale(w_perp0, g0, g_star, rho, eps):
 
 
 def gamma1_sufficient(g0, g_star, rho, T1):
-    """A sufficient ``γ(1)`` for case (a) of Theorem 3.2 (reconstructed in chapter 4: the printed
-    ``γ(1)`` lost its constants; verified in the tests)::
+    """A sufficient ``γ(1)`` for case (a) of Theorem 3.2 (reconstructed in chapter 4).
+
+    The printed ``γ(1)`` lost its constants; this one is verified in the tests::
 
         γ(1) = 2 g0² log((g*² − ρδ0)/g0²) / (g*² T1) = 2 g0² log((1 − ρ) g*²/g0² + ρ) / (g*² T1).
 
@@ -319,6 +444,23 @@ def gamma1_sufficient(g0, g_star, rho, T1):
     ``T1`` steps ``g_{T1}² ≤ g0² exp(γ g*² T1/(2 g0²)) = g*² − ρδ0``. The step ``t = 0`` may lower
     ``g`` (see :func:`scale_increment`); that only lowers the bound, see :func:`scale_bound`
     (for ``0 < γ ≤ 1`` and ``g_1 > 0``). ``ρ = 1`` gives ``γ(1) = 0`` (case (b)).
+
+    Parameters
+    ----------
+    g0 : float or array_like
+        The initial scale, ``0 < g0 < g*``.
+    g_star : float or array_like
+        ``g* = ‖x*‖``.
+    rho : float or array_like
+        ``ρ ∈ (0, 1]`` of Theorem 3.2(a): stage 1 keeps ``g_t² ≤ g*² − ρδ0``,
+        ``δ0 = g*² − g0²``.
+    T1 : int or array_like
+        Length of stage 1, ``T1 ≥ 1``.
+
+    Returns
+    -------
+    float or ndarray
+        ``γ(1) = 2 g0² log((1 − ρ) g*²/g0² + ρ) / (g*² T1)``.
     """
     g0, g_star = _below_g_star(g0, g_star)
     rho = _rho(rho)
@@ -329,7 +471,9 @@ def gamma1_sufficient(g0, g_star, rho, T1):
 
 
 def gamma1_printed(g0, g_star, rho, eps):
-    """Our reading of the printed ``γ(1) = O(·)`` of Theorem 3.2(a), with the constant set to 1::
+    """Our reading of the printed ``γ(1) = O(·)`` of Theorem 3.2(a), with the constant set to 1.
+
+    That is::
 
         γ(1) = ρ (g0/g*)² log((1 − ρ) g*²/g0² + ρ) / log(1/ε).
 
@@ -337,6 +481,23 @@ def gamma1_printed(g0, g_star, rho, eps):
     :func:`gamma1_sufficient` with ``T1`` of :func:`t1_slow_scale` times about
     ``(g*²/δ0) · log(‖w⊥_0‖/ε)/log(1/ε)``, so it is too large when ``g0`` is close to ``g*``:
     kept to show that the ``O(·)`` needs its constant.
+
+    Parameters
+    ----------
+    g0 : float or array_like
+        The initial scale, ``0 < g0 < g*``.
+    g_star : float or array_like
+        ``g* = ‖x*‖``.
+    rho : float or array_like
+        ``ρ ∈ (0, 1]`` of Theorem 3.2(a): stage 1 keeps ``g_t² ≤ g*² − ρδ0``,
+        ``δ0 = g*² − g0²``.
+    eps : float or array_like
+        Target ``ε ∈ (0, 1)`` for ``‖w⊥‖``.
+
+    Returns
+    -------
+    float or ndarray
+        ``ρ (g0/g*)² log((1 − ρ) g*²/g0² + ρ) / log(1/ε)``.
     """
     g0, g_star = _below_g_star(g0, g_star)
     rho, eps = _rho(rho), _eps(eps)
@@ -350,6 +511,18 @@ def residual_bound(eps, g_star):
 
     (The course's loss is half of it: ``½‖A g_T w_T − y‖² ≤ 1.5 ε g*²``.) The other half of the
     guarantee is ``‖w⊥_T‖ ≤ ε``.
+
+    Parameters
+    ----------
+    eps : float or array_like
+        Target ``ε ∈ (0, 1)`` for ``‖w⊥‖``.
+    g_star : float or array_like
+        ``g* = ‖x*‖``.
+
+    Returns
+    -------
+    float or ndarray
+        ``3 ε g*²``.
     """
     return unbatch(3 * _eps(eps) * np.asarray(g_star, dtype=float) ** 2)
 
@@ -360,6 +533,23 @@ def residual_at_cap(g0, g_star, rho, eps):
     With ``g_{T1}² = g*² − ρδ0`` and ``a_{T1} ≥ sqrt(1 − ε²)``: at most
     ``g* − sqrt((g*² − ρδ0)(1 − ε²))`` (about ``ρδ0/(2g*)``): the reason a larger ``ρ`` costs a
     longer second stage. For the residual of an actual run use ``sqrt(2·loss)`` at ``T1``.
+
+    Parameters
+    ----------
+    g0 : float or array_like
+        The initial scale, ``0 < g0 < g*``.
+    g_star : float or array_like
+        ``g* = ‖x*‖``.
+    rho : float or array_like
+        ``ρ ∈ (0, 1]`` of Theorem 3.2(a): stage 1 keeps ``g_t² ≤ g*² − ρδ0``,
+        ``δ0 = g*² − g0²``.
+    eps : float or array_like
+        Target ``ε ∈ (0, 1)`` for ``‖w⊥‖``.
+
+    Returns
+    -------
+    float or ndarray
+        ``g* − sqrt((g*² − ρδ0)(1 − ε²))``.
     """
     cap = scale_cap(g0, g_star, rho)
     eps = _eps(eps)
@@ -386,6 +576,12 @@ def t2_bound(residual_T1, g_star, gamma2, eps):
     residual_T1 : float or array_like
         ``e_{T1} = ‖A g_{T1} w_{T1} − y‖`` (see :func:`residual_at_cap`).
     g_star, gamma2, eps : float or array_like
+        ``g* = ‖x*‖``, the stage-2 scale step ``0 < γ(2) ≤ 1/4`` and the target ``ε ∈ (0, 1)``.
+
+    Returns
+    -------
+    int or ndarray of int
+        ``T2``.
     """
     e = np.asarray(residual_T1, dtype=float)
     g_star, eps = _pos(g_star, "g_star"), _eps(eps)
