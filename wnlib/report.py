@@ -17,8 +17,14 @@ def fmt(x, digits: int = 4) -> str:
     Parameters
     ----------
     x : float, int, bool or str
+        The value; ints, bools and strings are printed as they are.
     digits : int
         Significant digits for floats.
+
+    Returns
+    -------
+    str
+        ``x`` with ``digits`` significant digits (``"0"`` for ``±0``, ``"nan"``, ``"inf"``).
 
     Examples
     --------
@@ -50,10 +56,16 @@ def small(x, floor: float = 1e-10, digits: int = 4) -> str:
     Parameters
     ----------
     x : float
+        The quantity.
     floor : float
         The bound below which ``x`` counts as zero.
     digits : int
         Significant digits of :func:`fmt`.
+
+    Returns
+    -------
+    str
+        ``"< floor"`` if ``|x| < floor``, else ``fmt(x, digits)``.
 
     Examples
     --------
@@ -73,6 +85,7 @@ def table(rows: Sequence[Sequence], headers: Sequence[str], digits: int = 4) -> 
     rows : sequence of sequences
         One row per line; cells are numbers or strings.
     headers : sequence of str
+        The column titles, one per cell of a row.
     digits : int
         Significant digits for floats.
 
