@@ -71,8 +71,15 @@ def _run(subs: Path, ag: Path, out: Path, jobs: int) -> tuple[float, list[float]
     finally:
         grade._run_one = orig
     submitted = {p.name for p in subs.iterdir()}
-    full = sum(1 for r in rows if r["student_id"] in submitted and r["total"] == r["max"]
-               and r["status"] == "ok")
+    full = 0
+    for r in rows:
+        if r["student_id"] not in submitted:
+            continue
+        if r["total"] == r["max"] and r["status"] == "ok":
+            full += 1
+        else:
+            print(f"  not full marks: {r['student_id']} {r['total']}/{r['max']} "
+                  f"[{r['status']}] {r['notes'][:300]}")
     return wall, per, full
 
 

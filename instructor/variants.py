@@ -70,7 +70,7 @@ class Graded:
     statement : str
         Plain Markdown with ``{name}`` fields filled from the parameters.
     starter : str
-        Starter code above the answer line (may use ``{name}`` fields).
+        Starter code above the answer line; it uses the parameter variables by name.
     expected_fn : callable
         ``expected_fn(params) -> float``, the hidden answer.
     bounds : callable
@@ -187,8 +187,8 @@ GRADED: tuple[Graded, ...] = (
             "the distance $\\|\\hat x_{{\\mathrm{{GD}}}} - x^*\\|$ of GD's limit to the "
             "minimum-norm solution and assign it to `answer_gd_distance`."
         ),
-        starter="u = np.random.default_rng({seed}).standard_normal(100)\n"
-                "x0 = {scale} * u / np.linalg.norm(u)\n",
+        starter="u = np.random.default_rng(seed).standard_normal(100)\n"
+                "x0 = scale * u / np.linalg.norm(u)\n",
         expected_fn=_gd_distance,
         bounds=lambda p: (0.0, float(p["scale"])),
         hint="GD's limit is x* plus the part of x0 that the data cannot see; its distance to "
@@ -210,9 +210,8 @@ GRADED: tuple[Graded, ...] = (
             "`wn`), compute the norm $\\|w_1\\|$ of WN's direction after one step of Algorithm 1 "
             "and assign it to `answer_wn_norm`."
         ),
-        starter="v = np.random.default_rng({seed}).standard_normal(100)\n"
-                "w0 = v / np.linalg.norm(v)\n"
-                "g0, eta = {g0}, {eta}\n",
+        starter="v = np.random.default_rng(seed).standard_normal(100)\n"
+                "w0 = v / np.linalg.norm(v)\n",
         expected_fn=_wn_norm,
         bounds=lambda p: (1.0, math.inf),
         hint="The WN step is orthogonal to w0 and WN does not project back to the sphere: "
@@ -252,7 +251,7 @@ GRADED: tuple[Graded, ...] = (
             "find where the flow ends. Reduce it to one equation in one unknown, solve it with "
             "`scipy.optimize.brentq`, and assign the final $x_2$ to `answer_by_hand`."
         ),
-        starter="g0 = {g0}\n",
+        starter="",
         expected_fn=_by_hand,
         bounds=lambda p: (0.0, math.inf),
         hint="The flow ends on the line x1 = 1 with x2 of the sign of the start's w0 = [0, 1]: "
@@ -293,7 +292,7 @@ GRADED: tuple[Graded, ...] = (
             "$\\delta = {delta}$, what is the largest fixed scale $g_0$ that Proposition 3.3 "
             "allows? Assign it to `answer_admissible`."
         ),
-        starter="problem = make_conditioned_problem(20, 100, cond={cond}, seed={seed})\n",
+        starter="problem = make_conditioned_problem(20, 100, cond=cond, seed=seed)\n",
         expected_fn=_admissible,
         bounds=lambda p: (0.0, math.inf),
         hint="The admissible scale is a positive number, smaller than g* = problem.g_star.",

@@ -178,7 +178,7 @@ def student_notebook(chapter: str, student_id: str, variants, source_dir: Path =
         f"# Graded assignment: {_title(src)}\n\n"
         f"**Student id: `{student_id}`.** This notebook is yours: the numbers of each exercise "
         "are drawn from your student id, so your answers differ from your classmates'. "
-        f"It has {len(graded)} graded exercise(s), {_fmt(float(total))} point(s) in all.\n\n"
+        f"It has {len(graded)} graded exercise(s), {total:g} point(s) in all.\n\n"
         "- Assign each answer to the variable the exercise names (`answer_...`), as a number.\n"
         "- `public_check(...)` only tells you whether the answer has the right *form*; the "
         "grade comes from hidden tests that re-run your whole notebook from the top, so make "
@@ -197,7 +197,7 @@ def student_notebook(chapter: str, student_id: str, variants, source_dir: Path =
         p = variants.params(g.label, student_id)
         shown = {name: _fmt(v) for name, v in p.items()}
         cells.append(md(
-            f"## Exercise {k}: {_exercise_title(src, g.label)} ({_fmt(float(g.points))} "
+            f"## Exercise {k}: {_exercise_title(src, g.label)} ({g.points:g} "
             f"point{'s' if g.points != 1 else ''})\n\n" + g.statement.format(**shown)
         ))
         param_lines = "".join(f"{name} = {shown[name]}\n" for name in p)
@@ -206,7 +206,7 @@ def student_notebook(chapter: str, student_id: str, variants, source_dir: Path =
             f"student_id = {student_id!r}\n" + param_lines
         ))
         cells.append(code(
-            g.starter.format(**shown)
+            g.starter
             + f"{g.variable} = ...  # your answer here\n"
             + f"public_check({g.label!r}, {g.variable})"
         ))

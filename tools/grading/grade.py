@@ -218,18 +218,20 @@ def _run_one(sub: Submission, ag: Path, labels: list[str], timeout: float,
         nbformat.write(nb, nb_path)
         zip_path = tmp_path / "autograder.zip"
         _zip_autograder(ag / sub.chapter, sub.student, zip_path)
-        result_path = tmp_path / "result.json"
-        outcome = slot.run(nb_path, zip_path, result_path, timeout)
-        if outcome == "timeout":
-            sub.flags.append("timeout")
-            sub.notes.append(f"{sub.chapter}: re-execution exceeded the {timeout:g} s limit and "
-                             "was stopped; 0 points")
-            sub.seconds = time.perf_counter() - start
-            return sub
         payload: dict[str, Any] = {}
-        if result_path.is_file():
-            payload = json.loads(result_path.read_text())
-        log = outcome
+        for attempt in (1, 2):  # a grader failure (e.g. a kernel slow to start) is retried once
+            result_path = tmp_path / f"result{attempt}.json"
+            outcome = slot.run(nb_path, zip_path, result_path, timeout)
+            if outcome == "timeout":
+                sub.flags.append("timeout")
+                sub.notes.append(f"{sub.chapter}: re-execution exceeded the {timeout:g} s limit "
+                                 "and was stopped; 0 points")
+                sub.seconds = time.perf_counter() - start
+                return sub
+            payload = json.loads(result_path.read_text()) if result_path.is_file() else {}
+            log = outcome
+            if payload and not payload.get("catastrophic"):
+                break
     if not payload or payload.get("catastrophic"):
         sub.flags.append("grader-error")
         detail = (payload or {}).get("catastrophic") or log[-500:]
