@@ -173,12 +173,19 @@ def band(ax: plt.Axes, x, values, *, key: str, label: str | None = None, **kw) -
     Parameters
     ----------
     ax : matplotlib Axes
+        The axes to draw on.
     x : array_like (n,)
+        The abscissae.
     values : array_like (n, k)
         ``k`` repetitions (e.g. random directions) per ``x``.
     key : str
         Method key into :data:`COLORS` / :data:`LABELS`; the line gets the method's
         :func:`style` (colour, line style, marker) unless ``kw`` overrides them.
+    label : str, optional
+        Legend label of the mean line; default the method's label ``LABELS[key]`` (or ``key``).
+    **kw
+        Keyword arguments of ``ax.plot`` for the mean line (``ls``, ``c``, ``ms``, ``lw`` are
+        accepted for their long names); the band takes the line's colour.
     """
     values = np.asarray(values, dtype=float)
     mean, std = values.mean(axis=1), values.std(axis=1)
