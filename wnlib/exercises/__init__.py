@@ -70,7 +70,7 @@ __all__ = [
 class Hints:
     """Progressive hints of an exercise: a nudge first, the method last.
 
-    Attributes
+    Parameters
     ----------
     levels : tuple of str
         ``levels[0]`` is shown on the first wrong try (it points at what to look at and does not
@@ -88,7 +88,18 @@ class Hints:
         return len(self.levels)
 
     def level(self, k: int) -> str:
-        """The text of level ``k`` (1-based), clipped to ``1 … len(self)``."""
+        """The text of level ``k`` (1-based), clipped to ``1 … len(self)``.
+
+        Parameters
+        ----------
+        k : int
+            The level, 1-based.
+
+        Returns
+        -------
+        str
+            ``levels[k − 1]`` with ``k`` clipped to ``1 … len(self)``.
+        """
         return self.levels[min(max(k, 1), len(self.levels)) - 1]
 
 
@@ -103,6 +114,7 @@ def hints(*levels: str) -> Hints:
     Returns
     -------
     Hints
+        The levels, in order.
     """
     return Hints(tuple(levels))
 
@@ -127,7 +139,7 @@ class AnswerFormatError(ValueError):
 class Exercise:
     """One registered exercise.
 
-    Attributes
+    Parameters
     ----------
     name : str
         The exercise label, ``ex-chN-short-name`` (the ``:label:`` of its
@@ -305,9 +317,10 @@ class Verdict:
     last expression of a notebook cell: the verdict has already been printed, and a stray
     ``True``/``False`` under it would only distract.
 
-    Attributes
+    Parameters
     ----------
     correct : bool
+        Whether the answer is right.
     message : str
         The printed verdict.
     """
@@ -417,6 +430,18 @@ def hint(name: str | None = None) -> None:
 def as_array(answer: Any, shape: Sequence[int] | None = None) -> np.ndarray:
     """Convert an answer to a finite float array, checking its shape.
 
+    Parameters
+    ----------
+    answer : object
+        The student's answer.
+    shape : sequence of int, optional
+        The required shape; any shape if ``None``.
+
+    Returns
+    -------
+    ndarray
+        The answer as a finite float array.
+
     Raises
     ------
     AnswerFormatError
@@ -437,6 +462,16 @@ def as_array(answer: Any, shape: Sequence[int] | None = None) -> np.ndarray:
 
 def as_float(answer: Any) -> float:
     """Convert an answer to one finite float.
+
+    Parameters
+    ----------
+    answer : object
+        The student's answer.
+
+    Returns
+    -------
+    float
+        The answer as a finite float.
 
     Raises
     ------
@@ -471,12 +506,14 @@ def agrees(answer: Any, expected: Any, sig: int = 4) -> bool:
     Parameters
     ----------
     answer, expected : float or array_like
+        The student's answer and the expected value.
     sig : int, default 4
         Significant digits required.
 
     Returns
     -------
     bool
+        Whether every entry of ``answer`` is within half a unit in the ``sig``-th digit.
     """
     if sig < 1:
         raise ValueError(f"sig must be >= 1, got {sig}")
@@ -497,6 +534,7 @@ def agreeing_digits(answer: Any, expected: Any, upto: int = 15) -> int:
     Parameters
     ----------
     answer, expected : float or array_like
+        The student's answer and the expected value.
     upto : int, default 15
         The largest count to try.
 
@@ -517,6 +555,7 @@ def precision_message(answer: Any, expected: Any, sig: int = 4) -> str:
     Parameters
     ----------
     answer, expected : float or array_like
+        The student's answer and the expected value.
     sig : int, default 4
         The digits the exercise needs.
 
@@ -538,7 +577,9 @@ def round_sig(x: Any, sig: int = 4) -> np.ndarray | float:
     Parameters
     ----------
     x : float or array_like
+        The number(s) to round.
     sig : int, default 4
+        Significant digits kept.
 
     Returns
     -------
@@ -566,6 +607,7 @@ def close(
     Parameters
     ----------
     answer, expected : float or array_like
+        The student's answer and the expected value.
     sig : int, default 4
         Significant digits required (:func:`agrees`); state it in the exercise if it is not 4.
     hint : str or Hints
