@@ -15,7 +15,7 @@ from wnlib.interactive import interactive_figure
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
-from nb_outputs import WIDGET_VIEW, slim_outputs  # noqa: E402
+from editions.outputs import WIDGET_VIEW, slim_outputs  # noqa: E402
 
 
 def _draw(fig, a, b):
@@ -71,3 +71,20 @@ def test_committed_chapters_carry_no_frames_or_widget_state(path):
     text = path.read_text(encoding="utf-8")
     assert 'class=\\"wn-frames\\"' not in text, "run make notebooks (tools/run_notebooks.py)"
     assert '"widgets"' not in json.loads(text)["metadata"]
+
+
+@pytest.mark.editions
+def test_handed_out_notebooks_have_no_dead_sliders(student_dir):
+    handed_out = [
+        *student_dir.glob("notebooks/*.ipynb"),
+        *(ROOT / "_build" / "instructor" / "notebooks").glob("*.ipynb"),
+        *student_dir.glob("branch/chapters/*.ipynb"),
+    ]
+    assert len(handed_out) >= 15
+    for path in handed_out:
+        text = path.read_text(encoding="utf-8")
+        assert 'class=\\"wn-interactive' not in text, f"{path}: interactive HTML left"
+        assert WIDGET_VIEW not in text, f"{path}: widget view left"
+    runs = sum(p.read_text(encoding="utf-8").count("Run this cell to move the sliders")
+               for p in handed_out)
+    assert runs >= len(handed_out), "each chapter's interactive figure says to run the cell"

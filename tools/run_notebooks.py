@@ -4,7 +4,7 @@ Usage: ``python tools/run_notebooks.py [chapters/01_setup.ipynb ...]`` (default:
 Notebooks are committed executed; nbval then re-runs them and compares every text output.
 The install cell (first code cell) is rewritten from ``_config.yml``'s ``repository.url``, and
 interactive figures keep only their first frame and a "run this cell" line
-(``tools/nb_outputs.py``): a re-execution commit stays small, and no slider is dead before
+(``tools/editions/outputs.py``): a re-execution commit stays small, and no slider is dead before
 the cell runs.
 """
 
@@ -20,7 +20,7 @@ from nbclient import NotebookClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from course_config import install_cell_source, is_install_cell  # noqa: E402
-from nb_outputs import slim_outputs  # noqa: E402
+from editions.outputs import slim_outputs  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -50,6 +50,7 @@ from pathlib import Path
 import yaml
 from markdown_it.token import Token
 
+from .outputs import slim_outputs
 from .reader import Directive, directive_of, inline_tokens, parse, role_of, with_prefix
 from .sources import ROOT, source_notebooks, source_pages
 from .strip import source_of, split_notebook
@@ -652,12 +653,15 @@ def convert_notebook(
     -------
     dict
         A new notebook: markdown cells in standard Markdown, a "References" cell at the end if
-        the chapter cites anything; code cells, outputs, ids and metadata unchanged.
+        the chapter cites anything; an interactive figure's output replaced by its first frame
+        and a "run this cell" line (:func:`editions.outputs.slim_outputs`); code cells, other
+        outputs, ids and metadata unchanged.
     """
     if edition not in EDITIONS:
         raise ValueError(f"edition must be one of {EDITIONS}, not {edition!r}")
     index = index or BookIndex.load()
     out = split_notebook(nb)[0] if edition == "student" else copy.deepcopy(nb)
+    slim_outputs(out)  # interactive figures: first frame + "run this cell" (no dead sliders)
     doc = docname or index.docname(nb)
     ctx = _Context(index, doc, edition, _Numbers(index.starts.get(doc)))
     for cell in out.get("cells", []):

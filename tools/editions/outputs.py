@@ -8,8 +8,8 @@ by its first frame as a static image and one line saying to run the cell (once r
 cell shows the live widget), and drops the saved widget state. Text outputs and static
 images stay: nbval compares the text, the reader sees the images.
 
-Used by ``tools/run_notebooks.py`` (committed notebooks) and the editions (notebooks handed
-to students and instructors).
+Used by ``tools/run_notebooks.py`` (committed notebooks) and by
+:func:`editions.myst2md.convert_notebook` (every notebook handed to students and instructors).
 """
 
 from __future__ import annotations
