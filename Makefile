@@ -152,7 +152,7 @@ test-nb: $(STAMP)
 
 # Browser, link and offline tests of the built website (after `book`); screenshots in
 # test-artifacts/screenshots/. --require-build: a missing build or browser fails, not skips.
-test-site: $(STAMP) browser
+test-site: $(STAMP) $(LAB_STAMP) browser
 	$(BIN)/pytest -q -p no:cacheprovider -m "site or browser" --require-build
 
 # No solution text in the student edition (after `student`).
