@@ -52,6 +52,25 @@ class InteractiveFigure:
     Made by :func:`interactive_figure` (which holds the defaults); displayed by making it the
     last expression of a cell.
 
+    Parameters
+    ----------
+    draw : callable
+        ``draw(fig, **values)`` draws one frame into ``fig`` (see :func:`interactive_figure`).
+    controls : mapping of str to list
+        Control name (a keyword argument of ``draw``) -> the grid of its values.
+    alt : str
+        What the figure shows (non-empty).
+    figsize : (float, float)
+        Figure size in inches.
+    labels : mapping of str to str or None
+        Display labels of the controls.
+    fmt : str or callable
+        Format of the displayed values.
+    dpi : int
+        Resolution of the frames.
+    initial : mapping of str to value or None
+        Starting values of some controls (grid values).
+
     Attributes
     ----------
     alt : str
@@ -60,8 +79,6 @@ class InteractiveFigure:
         Controls, values and frame numbering (``names``, ``grids``, ``labels``).
     renderer : FrameRenderer
         Draws and caches frames; ``draw_times`` / ``render_times`` are read by ``bench/``.
-    n_frames : int
-        Number of frames, the product of the grid sizes.
     """
 
     def __init__(
@@ -87,38 +104,92 @@ class InteractiveFigure:
     # thin views on the parts, for notebooks and tests
     @property
     def n_frames(self) -> int:
+        """Number of frames, the product of the grid sizes."""
         return self.grid.n_frames
 
     @property
     def names(self) -> tuple[str, ...]:
+        """The control names, in the order of the frame numbering."""
         return self.grid.names
 
     @property
     def grids(self) -> tuple[tuple[Any, ...], ...]:
+        """The grid of values of each control, in the order of ``names``."""
         return self.grid.grids
 
     def frame_number(self, indices: Sequence[int]) -> int:
-        """Frame number of a tuple of grid indices (one per control)."""
+        """Frame number of a tuple of grid indices (one per control).
+
+        Parameters
+        ----------
+        indices : sequence of int
+            One index into the grid of each control, in the order of ``names``.
+
+        Returns
+        -------
+        int
+            The frame number, in ``0 … n_frames − 1``.
+        """
         return self.grid.frame_number(indices)
 
     def values_of(self, frame: int) -> dict[str, Any]:
-        """Control values of frame number ``frame``."""
+        """Control values of frame number ``frame``.
+
+        Parameters
+        ----------
+        frame : int
+            A frame number.
+
+        Returns
+        -------
+        dict
+            Control name -> its value in that frame.
+        """
         return self.grid.values_of(frame)
 
     def render(self, frame: int) -> bytes:
-        """PNG bytes of frame ``frame`` (drawn once, then cached)."""
+        """PNG bytes of frame ``frame`` (drawn once, then cached).
+
+        Parameters
+        ----------
+        frame : int
+            A frame number.
+
+        Returns
+        -------
+        bytes
+            The PNG image of the frame.
+        """
         return self.renderer.render(frame)
 
     def frames(self) -> list[bytes]:
-        """PNG bytes of every frame, in frame-number order."""
+        """PNG bytes of every frame, in frame-number order.
+
+        Returns
+        -------
+        list of bytes
+            One PNG image per frame.
+        """
         return [self.renderer.render(k) for k in range(self.grid.n_frames)]
 
     def to_html(self) -> str:
-        """Kernel-free HTML: every frame, labelled sliders, inline JS (``_html.to_html``)."""
+        """Kernel-free HTML: every frame, labelled sliders, inline JS (``_html.to_html``).
+
+        Returns
+        -------
+        str
+            An HTML fragment that works without a kernel (the website's figure).
+        """
         return to_html(self.grid, self.renderer, self.alt)
 
     def widget(self):
-        """The live ipywidgets UI: a slider per control above the image (``_widget``)."""
+        """The live ipywidgets UI: a slider per control above the image (``_widget``).
+
+        Returns
+        -------
+        ipywidgets.VBox
+            The sliders and the image, updated as the sliders move.
+        """
         return live_widget(self.grid, self.renderer)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
