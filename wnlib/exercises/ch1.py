@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import theory
 from ..algorithms import wn
-from ..problem import Problem, make_problem
+from ..problem import Problem, make_problem, random_directions
 from . import as_float, close, exercise, hints
 
 __all__: list[str] = []
@@ -22,8 +22,8 @@ def _problem() -> Problem:
 
 
 def _unit(seed: int, d: int = 100) -> np.ndarray:
-    v = np.random.default_rng(seed).standard_normal(d)
-    return v / np.linalg.norm(v)
+    """One random unit direction (the notebooks' ``random_directions(1, d, seed)[0]``)."""
+    return random_directions(1, d, seed)[0]
 
 
 # ------------------------------------------------------------ ex-ch1-gd-distance

@@ -12,16 +12,15 @@ import math
 import numpy as np
 
 from .. import theory
-from ..problem import example_problem as concrete_example
+from ..problem import example_problem, tilted_start
 from . import AnswerFormatError, Hints, as_array, as_float, close, exercise, hints
 
-__all__ = ["concrete_example", "tilted"]
+__all__: list[str] = []
 
 
 def tilted(theta_deg: float) -> np.ndarray:
-    """The unit direction ``(cos θ, sin θ)``, ``θ`` in degrees from the row space."""
-    t = math.radians(theta_deg)
-    return np.array([math.cos(t), math.sin(t)])
+    """The start ``(cos θ, sin θ)`` of the example, ``θ`` in degrees (``tilted_start``)."""
+    return tilted_start(example_problem(), theta_deg, deg=True)
 
 
 # ------------------------------------------------------------- ex-ch2-invariant
@@ -70,11 +69,11 @@ LIM_G0, LIM_THETA, LIM_C = 0.5, 60.0, 1.0
 
 
 def _lim_reference() -> np.ndarray:
-    return theory.flow_limit(concrete_example(), LIM_G0, tilted(LIM_THETA), LIM_C)
+    return theory.flow_limit(example_problem(), LIM_G0, tilted(LIM_THETA), LIM_C)
 
 
 def _lim_printed() -> np.ndarray:
-    return theory.flow_limit_printed(concrete_example(), LIM_G0, tilted(LIM_THETA), LIM_C)
+    return theory.flow_limit_printed(example_problem(), LIM_G0, tilted(LIM_THETA), LIM_C)
 
 
 def _flip(x: np.ndarray) -> np.ndarray:
@@ -85,7 +84,7 @@ _LIM_MISTAKES = [
     (lambda: [_lim_printed(), _flip(_lim_printed())],
      "That is the printed formula (7), with g* where g_∞ should be. The limit has ‖x‖ = |g_∞| and "
      "g_∞² = 1 + ‖x⊥‖²: solve that scalar equation."),
-    (lambda: theory.gd_limit(concrete_example(), LIM_G0 * tilted(LIM_THETA)),
+    (lambda: theory.gd_limit(example_problem(), LIM_G0 * tilted(LIM_THETA)),
      "That is where GD ends (it keeps x0⊥). The WN flow changes x⊥."),
     (lambda: [_lim_reference()[::-1].copy(), _lim_printed()[::-1].copy()],
      "The coordinates are swapped: x[0] is the row-space coordinate (A = [1, 0]) and x[1] the "
@@ -138,7 +137,7 @@ def _check_beat_gd(answer) -> tuple[bool, str | Hints]:
                        "already warns that WN can lose.")
     if c <= 0:
         raise AnswerFormatError("c must be > 0 (Part I of Theorem 2.6)")
-    P = concrete_example()
+    P = example_problem()
     w0 = tilted(BEAT_THETA)
     wn_dist, gd_dist = theory.limit_distances(P, g0, w0, c)
     if wn_dist > gd_dist * (1 + 1e-9):
@@ -156,7 +155,7 @@ TIME_G0, TIME_THETA, TIME_C, TIME_EPS = 1.5, 30.0, 0.5, 1e-6
 
 
 def _time_reference() -> float:
-    b = theory.convergence_time_bounds(concrete_example(), TIME_G0, tilted(TIME_THETA), TIME_C,
+    b = theory.convergence_time_bounds(example_problem(), TIME_G0, tilted(TIME_THETA), TIME_C,
                                        TIME_EPS)
     return b["first_rigorous"]
 

@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 
 from ..algorithms import rpgd, two_stage
+from ..problem import example_problem
 from ..theory import example2d as ex
 from ..theory.flow import flow_limit
 from . import AnswerFormatError, Hints, as_float, close, exercise, hints
@@ -16,7 +17,7 @@ _W_PAPER = np.array([0.0, 1.0])
 
 
 def _paper_x2(g0: float, c: float = 1.0) -> float:
-    return float(flow_limit(ex.example_problem(1.0), g0, _W_PAPER, c)[1])
+    return float(flow_limit(example_problem(1.0), g0, _W_PAPER, c)[1])
 
 
 # ------------------------------------------------------------------ ex-ch3-by-hand
@@ -144,7 +145,7 @@ def _run_schedule(answer) -> tuple[float, int, bool]:
         raise AnswerFormatError("eta must be > 0 and gamma1, gamma2 >= 0")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        run = rpgd(ex.example_problem(1.0), 0.5, _W_PAPER, eta=eta,
+        run = rpgd(example_problem(1.0), 0.5, _W_PAPER, eta=eta,
                    gamma=two_stage(g1, g2, int(T1)), tol=1e-20, max_iter=5000)
     dist = float(np.linalg.norm(run.x - np.array([1.0, 0.0])))
     return dist, int(run.n_iter), bool(run.diverged)
@@ -156,7 +157,7 @@ def _schedule_diagnosis(answer) -> tuple[float, bool]:
     T1 = int(answer["T1"])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        run = rpgd(ex.example_problem(1.0), 0.5, _W_PAPER, eta=eta,
+        run = rpgd(example_problem(1.0), 0.5, _W_PAPER, eta=eta,
                    gamma=two_stage(g1, g2, T1), tol=1e-20, max_iter=5000, record_x=True)
     x, g = run.history.x, run.history.g
     k = min(T1 + 1, len(g) - 1)

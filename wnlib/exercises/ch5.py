@@ -14,16 +14,16 @@ import numpy as np
 
 from .. import theory
 from ..algorithms import gd, rpgd
-from ..problem import Problem, make_problem
-from ..recipes import make_conditioned_problem, two_phase
+from ..problem import Problem, make_conditioned_problem, make_problem, random_directions
+from ..recipes import two_phase
 from . import Hints, as_float, close, exercise, hints
 
 __all__: list[str] = []
 
 
 def _unit(seed: int, d: int = 100) -> np.ndarray:
-    v = np.random.default_rng(seed).standard_normal(d)
-    return v / np.linalg.norm(v)
+    """One random unit direction (the notebooks' ``random_directions(1, d, seed)[0]``)."""
+    return random_directions(1, d, seed)[0]
 
 
 # ------------------------------------------------------------ ex-ch5-admissible-g0
