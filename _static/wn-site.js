@@ -13,7 +13,7 @@
 
   // ------------------------------------------------------------- 1. scroll cues
   var WIDE = 'mjx-container[display="true"], div.cell_output pre, div.highlight pre, ' +
-    ".output pre, .pst-scrollable-table-container, .table-wrapper";
+    ".output pre, .pst-scrollable-table-container, .table-wrapper, .bd-article table";
 
   function cue(el) {
     var scrolls = el.scrollWidth - el.clientWidth > 1;
@@ -66,7 +66,7 @@
     subseteq: "⊆", cup: "∪", cap: "∩", cdot: "·", times: "×", pm: "±", mp: "∓",
     sum: "Σ", prod: "∏", int: "∫", partial: "∂", nabla: "∇", ldots: "…", cdots: "⋯",
     dots: "…", lVert: "‖", rVert: "‖", Vert: "‖", lvert: "|", rvert: "|", vert: "|",
-    mid: "|", langle: "⟨", rangle: "⟩", forall: "∀", exists: "∃", star: "*", ast: "*",
+    mid: "|", parallel: "∥", setminus: "∖", langle: "⟨", rangle: "⟩", forall: "∀", exists: "∃", star: "*", ast: "*",
     circ: "∘", ell: "ℓ", min: "min", max: "max", log: "log", ln: "ln", exp: "exp",
     lim: "lim", sup: "sup", inf: "inf", det: "det", sin: "sin", cos: "cos", tan: "tan",
     arg: "arg", argmin: "argmin", quad: " ", qquad: " ", dot: "", hat: "", bar: "",

@@ -113,6 +113,8 @@ def test_page(rel, browser, site_dir, site_url, screenshots_dir, pytestconfig):
         broken = page.eval_on_selector_all(
             "img", "els => els.filter(e => e.complete && e.naturalWidth === 0).map(e => e.src)"
         )
+        # a favicon of the site's own (without one the browser asks for /favicon.ico: a 404)
+        icons = page.eval_on_selector_all("link[rel~='icon']", "els => els.map(e => e.href)")
         name = rel.replace("/", "__").removesuffix(".html")
         page.screenshot(path=str(screenshots_dir / f"{name}.png"), full_page=True)
     finally:
@@ -122,6 +124,9 @@ def test_page(rel, browser, site_dir, site_url, screenshots_dir, pytestconfig):
     assert not log.errors, f"errors: {log.errors}"
     assert not no_alt, f"images without alt text: {no_alt}"
     assert not broken, f"images that did not load: {broken}"
+    assert icons and all(any(r == i for r in log.requests) for i in icons), (
+        f"no favicon, or it was not fetched: {icons}"
+    )
     assert log.requests, "the page made no request at all?"
 
 

@@ -83,10 +83,19 @@ def test_phone_no_horizontal_overflow(rel, browser, site_dir, site_url, screensh
         )
         name = rel.replace("/", "__").removesuffix(".html")
         page.screenshot(path=str(screenshots_dir / f"phone-{name}.png"), full_page=False)
+        # what a reader sees at a wide equation (its scroll cue) and at the first figure
+        for what, selector in (("equation", 'mjx-container.wn-scrolls[display="true"]'),
+                               ("figure", "article a.wn-zoom")):
+            target = page.locator(selector).first
+            if target.count():
+                target.scroll_into_view_if_needed()
+                page.screenshot(path=str(screenshots_dir / f"phone-{name}-{what}.png"))
     finally:
         context.close()
     print(f"{rel}: scrollWidth {width} / innerWidth {inner}; {n_scrolls} boxes scroll inside")
-    assert width <= inner, f"{rel} overflows the page at 390 px: {width} > {inner}; {wide}"
+    # a phone widens its layout viewport to fit content wider than the screen: innerWidth
+    # must stay the screen's 390 px too
+    assert width <= inner == 390, f"{rel} overflows the page at 390 px: {width}, {inner}; {wide}"
     assert uncued == 0, f"{rel}: {uncued} wide boxes scroll without the cue / tab stop"
     assert all(figures), f"{rel}: a figure is not a link to its full-size image: {figures}"
 

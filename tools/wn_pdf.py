@@ -57,26 +57,35 @@ PREPARE = r"""
   document.documentElement.dataset.theme = "light";
   document.querySelectorAll("img").forEach(img => { img.loading = "eager"; });
   const main = document.querySelector("article.bd-article") || document.querySelector("main");
+  const title = h => h.textContent.replace(/[#\u00b6]\s*$/, "").trim();
   const entries = [];
-  const docs = Array.from(main.querySelectorAll('span[id^="document-"]'));
-  docs.forEach((span, i) => {
-    const section = span.nextElementSibling;
-    if (!section) return;
-    if (i > 0) section.classList.add("wn-print-chapter");
-    const h1 = section.querySelector("h1");
-    if (!h1) return;
-    entries.push([span.id, 1, h1.textContent.replace(/[#¶]\s*$/, "").trim()]);
-    section.querySelectorAll(":scope > section > h2").forEach(h2 => {
-      const id = h2.parentElement.id;
-      if (id) entries.push([id, 2, h2.textContent.replace(/[#¶]\s*$/, "").trim()]);
+  const add = (section, level) => {
+    const head = section.querySelector(":scope > h1, :scope > h2");
+    if (!head || !section.id) return;
+    entries.push([section.id, level, title(head)]);
+    section.querySelectorAll(":scope > section").forEach(sub => {
+      const h = sub.querySelector(":scope > h2, :scope > h3");
+      if (h && sub.id) entries.push([sub.id, 2, title(h)]);
     });
-  });
+  };
   const first = main.querySelector("section");
-  const h1 = first ? first.querySelector("h1") : null;
-  if (h1) entries.unshift([first.id, 1, h1.textContent.replace(/[#¶]\s*$/, "").trim()]);
+  if (first) add(first, 1);
+  main.querySelectorAll('span[id^="document-"]').forEach(span => {
+    const section = span.nextElementSibling;
+    if (!section || section.tagName !== "SECTION") return;
+    section.classList.add("wn-print-chapter");
+    add(section, 1);
+  });
   return entries;
 }
 """
+
+
+def _start_page() -> str:
+    """The singlehtml page (Jupyter Book's index.html only redirects to the root page)."""
+    index = (SINGLE / "index.html").read_text(encoding="utf-8")
+    m = re.search(r'http-equiv="Refresh" content="0; url=([^"]+)"', index, re.I)
+    return m.group(1) if m else "index.html"
 
 
 def build_single(quiet: bool = True) -> None:
@@ -118,7 +127,8 @@ def toc_html(entries: list, pages: dict[str, int] | None) -> str:
         "border-bottom:1px dotted #999;margin:0.25em 0}"
         ".wn-print-toc .wn-toc-1{font-weight:600;margin-top:0.8em}"
         ".wn-print-toc .wn-toc-2{padding-left:1.5em;font-size:0.92em}"
-        ".wn-print-toc a{color:#000;text-decoration:none}</style>"
+        ".wn-print-toc a{color:#000;text-decoration:none}"
+        "body.wn-toc-only .bd-article > :not(.wn-print-toc){display:none !important}</style>"
     )
     return (
         f'<nav class="wn-print-toc" aria-label="Table of contents">{style}'
@@ -130,13 +140,12 @@ def _norm(text: str) -> str:
     return re.sub(r"\W+", "", text).lower()
 
 
-def chapter_pages(pdf: Path, entries: list) -> dict[str, int]:
+def chapter_pages(pdf: Path, entries: list, toc_pages: int) -> dict[str, int]:
     """The 1-based page on which each entry's title first appears after the contents."""
     from pypdf import PdfReader
 
     texts = [_norm(p.extract_text() or "") for p in PdfReader(str(pdf)).pages]
-    start = next((i + 1 for i, t in enumerate(texts) if t.startswith("contents")), 1)
-    pages, at = {}, start
+    pages, at = {}, toc_pages
     for anchor, _level, title in entries:
         key = _norm(title)[:40]
         for i in range(at, len(texts)):
@@ -176,7 +185,7 @@ def print_pdf(out: Path = OUT) -> dict:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
             context = browser.new_context(viewport={"width": 1000, "height": 1400})
             page = context.new_page()
-            page.goto(f"{base}/index.html", wait_until="networkidle", timeout=300_000)
+            page.goto(f"{base}/{_start_page()}", wait_until="networkidle", timeout=300_000)
             page.wait_for_function(
                 "() => !window.MathJax || !MathJax.startup || !MathJax.startup.promise ? true"
                 " : MathJax.startup.promise.then(() => true)",
@@ -203,8 +212,12 @@ def print_pdf(out: Path = OUT) -> dict:
             if broken:
                 raise SystemExit(f"images that did not load: {broken[:5]}")
             draft = out.with_suffix(".draft.pdf")
+            page.evaluate("() => document.body.classList.add('wn-toc-only')")
             _print(page, draft)
-            pages = chapter_pages(draft, entries)
+            toc_pages = len(PdfReader(str(draft)).pages)
+            page.evaluate("() => document.body.classList.remove('wn-toc-only')")
+            _print(page, draft)
+            pages = chapter_pages(draft, entries, toc_pages)
             page.evaluate(
                 "html => { document.querySelector('.wn-print-toc').outerHTML = html; }",
                 toc_html(entries, pages),
@@ -217,7 +230,30 @@ def print_pdf(out: Path = OUT) -> dict:
         server.server_close()
     n_pages = len(PdfReader(str(out)).pages)
     return {"pages": n_pages, "bytes": out.stat().st_size, "seconds": time.perf_counter() - t0,
-            "chapters": sum(1 for e in entries if e[1] == 1)}
+            "chapters": sum(1 for e in entries if e[1] == 1), "toc_pages": toc_pages}
+
+
+def _html_handlers_for_singlehtml(app) -> None:
+    """Let the ``singlehtml`` builder render what extensions taught the ``html`` builder.
+
+    Sphinx looks up node visitors by builder name and falls back to the format ("html")
+    only when NO handler is registered under the name; one extension registering a
+    ``singlehtml`` handler hides sphinx-proof's html-only ``unenumerable_node`` visitors,
+    and the build stops ("unknown node type"). The html handlers are copied under
+    ``singlehtml`` (those already there win).
+    """
+    if app.builder.name != "singlehtml":
+        return
+    handlers = app.registry.translation_handlers
+    single = handlers.setdefault("singlehtml", {})
+    for node, pair in handlers.get("html", {}).items():
+        single.setdefault(node, pair)
+
+
+def setup(app) -> dict:
+    """Sphinx extension part (``local_extensions`` in ``_config.yml``): see above."""
+    app.connect("builder-inited", _html_handlers_for_singlehtml)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -235,7 +271,8 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copyfile(args.out, SITE_COPY)
     print(
         f"{args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}: "
-        f"{info['pages']} pages, {info['bytes'] / 1e6:.2f} MB, {info['chapters']} documents; "
+        f"{info['pages']} pages ({info['toc_pages']} of contents), {info['bytes'] / 1e6:.2f} MB, "
+        f"{info['chapters']} documents; "
         f"singlehtml build {t_build:.0f} s, printing {info['seconds']:.0f} s"
         + (f"; copied to {SITE_COPY.relative_to(ROOT)}" if SITE_COPY.is_file() else "")
     )
