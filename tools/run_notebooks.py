@@ -35,8 +35,11 @@ def run(path: Path) -> float:
         if not cell.get("id"):
             cell["id"] = uuid.uuid5(uuid.NAMESPACE_URL, f"{path.name}:{cell.source}").hex[:8]
     start = time.perf_counter()
-    NotebookClient(nb, timeout=600, kernel_name="python3",
+    # record_timing=False: no per-cell timestamps, so a re-execution changes only what changed
+    NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
     seconds = time.perf_counter() - start
     slim_outputs(nb)  # interactive figures: first frame + "run this cell"; no widget state
     nb = nbformat.from_dict(nb)
