@@ -33,6 +33,7 @@ import subprocess
 import sys
 import threading
 import time
+import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,6 +57,17 @@ PREPARE = r"""
 () => {
   document.documentElement.dataset.theme = "light";
   document.querySelectorAll("img").forEach(img => { img.loading = "eager"; });
+  // hints, solutions and other dropdowns print open (sphinx-togglebutton opens them on
+  // window.print's beforeprint, which page.pdf does not fire)
+  window.dispatchEvent(new Event("beforeprint"));
+  document.querySelectorAll("details").forEach(d => { d.open = true; });
+  document.querySelectorAll(".toggle-hidden").forEach(e => e.classList.remove("toggle-hidden"));
+  // the theme prints its own title and page outline (.onlyprint) and hides the page's h1;
+  // the PDF has its own contents, and every document keeps its title
+  const style = document.createElement("style");
+  style.textContent = ".onlyprint{display:none !important}"
+    + " .bd-main .bd-content .bd-article h1:first-of-type{display:block !important}";
+  document.head.appendChild(style);
   const main = document.querySelector("article.bd-article") || document.querySelector("main");
   const title = h => h.textContent.replace(/[#\u00b6]\s*$/, "").trim();
   const entries = [];
@@ -111,11 +123,11 @@ def _serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
-def toc_html(entries: list, pages: dict[str, int] | None) -> str:
+def toc_html(entries: list, pages: list[int | None] | None) -> str:
     """The table of contents: one line per document and section, with its page number."""
     rows = []
-    for anchor, level, title in entries:
-        page = str(pages.get(anchor, "")) if pages else "000"
+    for k, (anchor, level, title) in enumerate(entries):
+        page = ("" if pages[k] is None else str(pages[k])) if pages else "000"
         rows.append(
             f'<li class="wn-toc-{level}"><a href="#{html.escape(anchor, quote=True)}">'
             f"{html.escape(title)}</a><span>{page}</span></li>"
@@ -137,22 +149,43 @@ def toc_html(entries: list, pages: dict[str, int] | None) -> str:
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\W+", "", text).lower()
+    # NFKC: the PDF's text has ligatures ("ﬂ" for "fl")
+    return re.sub(r"\W+", "", unicodedata.normalize("NFKC", text)).lower()
 
 
-def chapter_pages(pdf: Path, entries: list, toc_pages: int) -> dict[str, int]:
-    """The 1-based page on which each entry's title first appears after the contents."""
+def chapter_pages(pdf: Path, entries: list) -> list[int | None]:
+    """The 1-based page of each entry, from the PDF's bookmarks (Chromium makes one per
+    heading, in document order, pointing at the heading's page).
+
+    Bookmark titles lose the math and gain line joins, so an entry matches the next
+    bookmark (in order: repeated titles like "Summary" resolve by position) whose
+    normalized title starts like the entry's.
+    """
     from pypdf import PdfReader
 
-    texts = [_norm(p.extract_text() or "") for p in PdfReader(str(pdf)).pages]
-    pages, at = {}, toc_pages
-    for anchor, _level, title in entries:
-        key = _norm(title)[:40]
-        for i in range(at, len(texts)):
-            if key and key in texts[i]:
-                pages[anchor] = i + 1
-                at = i
-                break
+    reader = PdfReader(str(pdf))
+    marks: list[tuple[str, int]] = []
+
+    def flat(items: list) -> None:
+        for o in items:
+            if isinstance(o, list):
+                flat(o)
+            else:
+                marks.append((_norm(o.title), reader.get_destination_page_number(o) + 1))
+
+    flat(reader.outline)
+    pages: list[int | None] = []
+    at = 0
+    for _anchor, _level, title in entries:
+        key = _norm(title)[:12]
+        found = next(
+            (k for k in range(at, len(marks)) if key and marks[k][0].startswith(key)), None
+        )
+        if found is None:
+            pages.append(None)
+        else:
+            pages.append(marks[found][1])
+            at = found + 1
     return pages
 
 
@@ -217,7 +250,7 @@ def print_pdf(out: Path = OUT) -> dict:
             toc_pages = len(PdfReader(str(draft)).pages)
             page.evaluate("() => document.body.classList.remove('wn-toc-only')")
             _print(page, draft)
-            pages = chapter_pages(draft, entries, toc_pages)
+            pages = chapter_pages(draft, entries)
             page.evaluate(
                 "html => { document.querySelector('.wn-print-toc').outerHTML = html; }",
                 toc_html(entries, pages),
@@ -230,7 +263,8 @@ def print_pdf(out: Path = OUT) -> dict:
         server.server_close()
     n_pages = len(PdfReader(str(out)).pages)
     return {"pages": n_pages, "bytes": out.stat().st_size, "seconds": time.perf_counter() - t0,
-            "chapters": sum(1 for e in entries if e[1] == 1), "toc_pages": toc_pages}
+            "chapters": sum(1 for e in entries if e[1] == 1), "toc_pages": toc_pages,
+            "unpaged": [e[2] for e, pg in zip(entries, pages, strict=True) if pg is None]}
 
 
 def _html_handlers_for_singlehtml(app) -> None:
@@ -276,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
         f"singlehtml build {t_build:.0f} s, printing {info['seconds']:.0f} s"
         + (f"; copied to {SITE_COPY.relative_to(ROOT)}" if SITE_COPY.is_file() else "")
     )
+    if info["unpaged"]:
+        print(f"contents entries without a page number: {info['unpaged']}")
     return 0
 
 
