@@ -89,6 +89,10 @@ def test_phone_no_horizontal_overflow(rel, browser, site_dir, site_url, screensh
             target = page.locator(selector).first
             if target.count():
                 target.scroll_into_view_if_needed()
+                if what == "figure":  # a lazy image: wait until it has loaded
+                    page.wait_for_function("a => a.querySelector('img').complete"
+                                           " && a.querySelector('img').naturalWidth > 0",
+                                           arg=target.element_handle())
                 page.screenshot(path=str(screenshots_dir / f"phone-{name}-{what}.png"))
     finally:
         context.close()
