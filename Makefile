@@ -17,7 +17,7 @@ LAB_STAMP := $(VENV)/.lab-stamp
 VENDOR := _vendor/mathjax/.stamp
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
-LINT_PATHS := wnlib tests bench tools
+LINT_PATHS := wnlib tests bench tools instructor
 # One BLAS thread in notebooks and tests: reproducible sums, no oversubscription on 2 cores.
 export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
@@ -133,7 +133,8 @@ lint: $(STAMP)
 # Library tests (everything not marked site / editions). Exit code 5 (no tests) cannot
 # happen: tests/ always has tests.
 test-lib: $(STAMP)
-	$(BIN)/pytest -q -p no:cacheprovider -m "not site and not editions and not browser" \
+	$(BIN)/pytest -q -p no:cacheprovider \
+	    -m "not site and not editions and not browser and not grading" \
 	    --ignore=tests/claims -n 2 --dist loadfile
 
 # Every qualitative sentence of the chapters and hints has a check (tests/claims/test_chN.py);
@@ -159,7 +160,7 @@ test-site: $(STAMP) $(LAB_STAMP) browser
 test-editions: $(STAMP)
 	$(BIN)/pytest -q -p no:cacheprovider -m editions --require-build
 
-test: lint test-lib claims test-nb book student test-site test-editions
+test: lint test-lib claims test-nb book student test-site test-editions test-grading
 	@echo
 	@echo "make test: all passed"
 
@@ -189,7 +190,7 @@ test-grading: $(INSTR_STAMP)
 	$(BIN)/pytest -q -p no:cacheprovider -m grading --require-build tests/test_grading.py
 
 # ------------------------------------------------------------------ bench
-bench: $(STAMP) $(VENDOR)
+bench: $(STAMP) $(VENDOR) $(INSTR_STAMP)
 	@set -e; for f in bench/*.py; do echo "== $$f"; $(PY) $$f; done
 
 clean:
