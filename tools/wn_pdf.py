@@ -18,7 +18,9 @@ Writes ``_build/pdf/course.pdf`` and a copy at ``_build/html/course.pdf`` (linke
 intro page) when the website is built. Prints the page count, size and time.
 Tested by ``tests/test_pdf.py``.
 
-Usage: ``python tools/wn_pdf.py [--no-build] [--out PATH]``.
+Usage: ``python tools/wn_pdf.py [--no-build] [--source DIR] [--site DIR] [--out PATH]``
+(``--source``: another buildable copy of the book; not yet used for the student edition,
+whose staged source lacks ``tools/`` and ``_vendor/``).
 """
 
 from __future__ import annotations
@@ -93,22 +95,24 @@ PREPARE = r"""
 """
 
 
-def _start_page() -> str:
+def _start_page(single: Path = SINGLE) -> str:
     """The singlehtml page (Jupyter Book's index.html only redirects to the root page)."""
-    index = (SINGLE / "index.html").read_text(encoding="utf-8")
+    index = (single / "index.html").read_text(encoding="utf-8")
     m = re.search(r'http-equiv="Refresh" content="0; url=([^"]+)"', index, re.I)
     return m.group(1) if m else "index.html"
 
 
-def build_single(quiet: bool = True) -> None:
-    """The whole course as one HTML page in ``_build/singlehtml``."""
+def build_single(source: Path = ROOT, quiet: bool = True) -> Path:
+    """The whole course as one HTML page in ``<source>/_build/singlehtml``; returns that folder."""
     jb = Path(sys.executable).with_name("jupyter-book")
-    cmd = [str(jb), "build", str(ROOT), "--builder", "singlehtml", "--keep-going"]
+    cmd = [str(jb), "build", str(source), "--builder", "singlehtml", "--keep-going"]
     if quiet:
         cmd.append("-q")
-    subprocess.run(cmd, check=True, cwd=ROOT)
-    if not (SINGLE / "index.html").is_file():
-        raise SystemExit(f"no {SINGLE / 'index.html'} after the singlehtml build")
+    subprocess.run(cmd, check=True, cwd=source)
+    single = source / "_build" / "singlehtml"
+    if not (single / "index.html").is_file():
+        raise SystemExit(f"no {single / 'index.html'} after the singlehtml build")
+    return single
 
 
 def _serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
@@ -203,8 +207,8 @@ def _print(page, path: Path) -> None:
     )
 
 
-def print_pdf(out: Path = OUT) -> dict:
-    """Print ``_build/singlehtml/index.html`` to ``out``; return page count, size and time."""
+def print_pdf(out: Path = OUT, single: Path = SINGLE) -> dict:
+    """Print the singlehtml course in ``single`` to ``out``; return page count, size and time."""
     from playwright.sync_api import sync_playwright
     from pypdf import PdfReader
 
@@ -212,13 +216,13 @@ def print_pdf(out: Path = OUT) -> dict:
         raise SystemExit(f"{CHROMIUM} not found: run `make browser`")
     t0 = time.perf_counter()
     out.parent.mkdir(parents=True, exist_ok=True)
-    server, base = _serve(SINGLE)
+    server, base = _serve(single)
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
             context = browser.new_context(viewport={"width": 1000, "height": 1400})
             page = context.new_page()
-            page.goto(f"{base}/{_start_page()}", wait_until="networkidle", timeout=300_000)
+            page.goto(f"{base}/{_start_page(single)}", wait_until="networkidle", timeout=300_000)
             page.wait_for_function(
                 "() => !window.MathJax || !MathJax.startup || !MathJax.startup.promise ? true"
                 " : MathJax.startup.promise.then(() => true)",
@@ -293,22 +297,28 @@ def setup(app) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-build", action="store_true",
-                        help="print the existing _build/singlehtml (no Sphinx build)")
+                        help="print the existing singlehtml build (no Sphinx build)")
+    parser.add_argument("--source", type=Path, default=ROOT,
+                        help="the book's folder (default: this repository)")
+    parser.add_argument("--site", type=Path, default=SITE_COPY.parent,
+                        help="the website that gets a copy as course.pdf (if it exists)")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
+    source, out = args.source.resolve(), args.out.resolve()
     t0 = time.perf_counter()
+    single = source / "_build" / "singlehtml"
     if not args.no_build:
-        build_single()
+        single = build_single(source)
     t_build = time.perf_counter() - t0
-    info = print_pdf(args.out)
-    if SITE_COPY.parent.is_dir() and args.out == OUT:
-        shutil.copyfile(args.out, SITE_COPY)
+    info = print_pdf(out, single)
+    copy = args.site.resolve() / "course.pdf"
+    if copy.parent.is_dir():
+        shutil.copyfile(out, copy)
     print(
-        f"{args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}: "
-        f"{info['pages']} pages ({info['toc_pages']} of contents), {info['bytes'] / 1e6:.2f} MB, "
-        f"{info['chapters']} documents; "
+        f"{out}: {info['pages']} pages ({info['toc_pages']} of contents), "
+        f"{info['bytes'] / 1e6:.2f} MB, {info['chapters']} documents; "
         f"singlehtml build {t_build:.0f} s, printing {info['seconds']:.0f} s"
-        + (f"; copied to {SITE_COPY.relative_to(ROOT)}" if SITE_COPY.is_file() else "")
+        + (f"; copied to {copy}" if copy.is_file() else "")
     )
     if info["unpaged"]:
         print(f"contents entries without a page number: {info['unpaged']}")
