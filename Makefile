@@ -160,7 +160,7 @@ test-site: $(STAMP) $(LAB_STAMP) browser
 test-editions: $(STAMP)
 	$(BIN)/pytest -q -p no:cacheprovider -m editions --require-build
 
-test: lint test-lib claims test-nb book student test-site test-editions test-grading
+test: lint test-lib claims test-nb book pdf student test-site test-editions test-grading
 	@echo
 	@echo "make test: all passed"
 

@@ -52,8 +52,10 @@ def _execute(path: str, timeout: int) -> tuple[str, dict, float, str | None]:
     from jupyter_cache.executors.utils import single_nb_execution
 
     nb = nbformat.read(path, as_version=4)
+    # startup_timeout: a kernel may take more than nbclient's 60 s to start on a busy machine
     result = single_nb_execution(
-        nb, cwd=str(Path(path).parent), timeout=timeout, allow_errors=False, meta_override=True
+        nb, cwd=str(Path(path).parent), timeout=timeout, allow_errors=False, meta_override=True,
+        startup_timeout=600,
     )
     return path, dict(result.nb), result.time, result.exc_string
 

@@ -19,6 +19,7 @@ import argparse
 import copy
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -261,6 +262,10 @@ def write_student_branch(root: Path = ROOT, build: Path = BUILD) -> Path:
     return tree
 
 
+# Parts of a page that only the full edition has, between these HTML comments.
+_FULL_ONLY = re.compile(r"<!-- full-edition-only.*?<!-- /full-edition-only -->\n?", re.S)
+
+
 def build_site(root: Path = ROOT, build: Path = BUILD, *, quiet: bool = False) -> Path:
     """Build the student website into ``build/student/html``."""
     stage = build / "student" / "src"
@@ -277,6 +282,7 @@ def build_site(root: Path = ROOT, build: Path = BUILD, *, quiet: bool = False) -
     for p in sorted(stage.rglob("*.md")):
         keep, _ = strip_markdown(p.read_text(encoding="utf-8"))
         keep = replace_exec_table(keep, table)
+        keep = _FULL_ONLY.sub("", keep)  # e.g. the link to the PDF, which prints solutions
         p.write_text(keep, encoding="utf-8")
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     (stage / "_config.yml").write_text(
