@@ -1,0 +1,1 @@
+"""Claim checks: one test per qualitative sentence of the course (see conftest.py)."""
