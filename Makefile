@@ -153,8 +153,9 @@ test-nb: $(STAMP)
 
 # Browser, link and offline tests of the built website (after `book`); screenshots in
 # test-artifacts/screenshots/. --require-build: a missing build or browser fails, not skips.
+# Four workers: the tests mostly wait on Chromium (MathJax, axe-core), so they overlap well.
 test-site: $(STAMP) $(LAB_STAMP) browser
-	$(BIN)/pytest -q -p no:cacheprovider -m "site or browser" --require-build
+	$(BIN)/pytest -q -p no:cacheprovider -m "site or browser" --require-build -n 4 --dist load
 
 # No solution text in the student edition (after `student`).
 test-editions: $(STAMP)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 import sys
 import threading
 from collections.abc import Iterator
@@ -109,7 +108,8 @@ def browser(pytestconfig: pytest.Config):
 
 @pytest.fixture(scope="session")
 def screenshots_dir() -> Path:
+    # no rmtree: the site tests run in parallel workers that share this folder (make clean
+    # removes it)
     d = ARTIFACTS / "screenshots"
-    shutil.rmtree(d, ignore_errors=True)
-    d.mkdir(parents=True)
+    d.mkdir(parents=True, exist_ok=True)
     return d
