@@ -156,6 +156,13 @@ def _move_every_slider(page, root) -> list[str]:
         s.focus()
         page.keyboard.press("Home" if at_max else "End")
         after_src, after_alt = img.get_attribute("src"), img.get_attribute("alt")
+        # frames are files loaded when first shown: wait until this one has loaded (a move
+        # before that would abort its request, as a reader's quick moves do)
+        try:
+            page.wait_for_function("e => e.complete && e.naturalWidth > 0",
+                                   arg=img.element_handle(), timeout=30_000)
+        except Exception:  # playwright's TimeoutError
+            problems.append(f"slider {i}: the new frame {after_src} did not load")
         if after_src == before_src:
             problems.append(f"slider {i}: the frame did not change")
         if after_alt == before_alt or not (after_alt or "").strip():
@@ -178,6 +185,7 @@ def test_interactive_figures_on_site(rel, browser, site_dir, site_url):
             root.scroll_into_view_if_needed()
             assert root.get_attribute("data-wn-ready") == "1", "the inline script did not run"
             problems += [f"figure {k}: {p}" for p in _move_every_slider(page, root)]
+        page.wait_for_load_state("networkidle")
     finally:
         context.close()
     assert not problems, problems
