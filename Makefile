@@ -87,8 +87,9 @@ pdf: $(STAMP) $(VENDOR) browser
 	$(PY) tools/prefill_cache.py
 	$(PY) tools/wn_pdf.py
 
+EDITIONS = $(PY) -m tools.editions all
 student: book
-	$(PY) -m tools.editions all
+	$(EDITIONS)
 	@echo
 	@echo "Student website:      $(CURDIR)/_build/student/html/index.html"
 	@echo "Student notebooks:    $(CURDIR)/_build/student/notebooks/"
@@ -142,10 +143,13 @@ test-lib: $(STAMP)
 claims: $(STAMP)
 	$(PY) tools/claims.py
 
-# Every chapter notebook re-executed and compared output by output (strict nbval).
+# Every chapter notebook re-executed and compared output by output (strict nbval). A notebook
+# that passes goes into the website's execution cache with the outputs nbval just checked
+# (tools/nbval_cache.py): a `make book` that follows only renders it.
 test-nb: $(STAMP)
 	@if ls chapters/*.ipynb >/dev/null 2>&1; then \
-	    $(BIN)/pytest -q -p no:cacheprovider --nbval --nbval-current-env chapters/ \
+	    $(PY) -m pytest -q -p no:cacheprovider -p tools.nbval_cache \
+	        --nbval-cache _build/.jupyter_cache --nbval --nbval-current-env chapters/ \
 	        -n 2 --dist loadfile; \
 	else \
 	    echo "nbval: no chapter notebooks yet, nothing to compare"; \
@@ -153,17 +157,48 @@ test-nb: $(STAMP)
 
 # Browser, link and offline tests of the built website (after `book`); screenshots in
 # test-artifacts/screenshots/. --require-build: a missing build or browser fails, not skips.
-# Four workers: the tests mostly wait on Chromium (MathJax, axe-core), so they overlap well.
+# Four workers: the tests mostly wait on Chromium (MathJax, axe-core), so they overlap well;
+# tests that share an expensive fixture (the PDF's text) stay in one worker (xdist_group).
 test-site: $(STAMP) $(LAB_STAMP) browser
-	$(BIN)/pytest -q -p no:cacheprovider -m "site or browser" --require-build -n 4 --dist load
+	$(BIN)/pytest -q -p no:cacheprovider -m "site or browser" --require-build -n 4 \
+	    --dist loadgroup
 
 # No solution text in the student edition (after `student`).
 test-editions: $(STAMP)
 	$(BIN)/pytest -q -p no:cacheprovider -m editions --require-build
 
-test: lint test-lib claims test-nb book pdf student test-site test-editions test-grading
+# Everything, on the machine's two cores. Installs first (one pip at a time), then `make -j2`
+# runs the steps below as soon as what they need is there: the build chain (notebooks checked
+# by nbval, which fills the execution cache -> website, which then only renders -> PDF and
+# student edition -> site and editions tests) next to the steps that need no build (lint,
+# library tests, claims, the grading kit). -O: each step's output is printed in one piece.
+TEST_STEPS := step-site step-editions step-lib step-claims step-grading step-lint
+test: $(STAMP) $(LAB_STAMP) $(INSTR_STAMP) $(VENDOR) browser
+	@$(MAKE) --no-print-directory -j2 -O $(TEST_STEPS)
 	@echo
 	@echo "make test: all passed"
+
+.PHONY: $(TEST_STEPS) step-nb step-book step-pdf step-student
+step-nb:
+	@$(MAKE) --no-print-directory test-nb
+step-book: step-nb
+	@$(MAKE) --no-print-directory book
+step-pdf: step-book
+	@$(MAKE) --no-print-directory pdf
+step-student: step-book
+	$(EDITIONS)
+step-site: step-pdf step-student
+	@$(MAKE) --no-print-directory test-site
+step-editions: step-student
+	@$(MAKE) --no-print-directory test-editions
+step-lib:
+	@$(MAKE) --no-print-directory test-lib
+step-claims:
+	@$(MAKE) --no-print-directory claims
+step-grading:
+	@$(MAKE) --no-print-directory test-grading
+step-lint:
+	@$(MAKE) --no-print-directory lint
 
 # ------------------------------------------------------------------ instructors
 # Graded assignments with otter-grader (the `instructor` extra; see instructors.md).

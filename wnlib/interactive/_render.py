@@ -74,8 +74,10 @@ class FrameRenderer:
     def _png(self) -> bytes:
         """The current figure as a compact PNG (256-colour palette, on white).
 
-        About 3x smaller than matplotlib's RGBA PNG; ``optimize=True`` would save 7% more for
-        ~20 ms per frame, not worth it.
+        About 3x smaller than matplotlib's RGBA PNG. The palette comes from Pillow's fast
+        octree quantizer: ~2 ms per frame instead of ~28 ms for the default median cut (a
+        line plot has few colours; the frames are as small or smaller). ``optimize=True``
+        would save 7% more for ~20 ms per frame, not worth it.
         """
         canvas = self._fig.canvas
         canvas.draw()
@@ -83,5 +85,5 @@ class FrameRenderer:
         rgb = Image.new("RGB", rgba.size, "white")
         rgb.paste(rgba, mask=rgba.getchannel("A"))
         buf = io.BytesIO()
-        rgb.quantize(256).save(buf, format="PNG")
+        rgb.quantize(256, method=Image.Quantize.FASTOCTREE).save(buf, format="PNG")
         return buf.getvalue()
