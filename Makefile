@@ -74,8 +74,7 @@ browser:
 # ------------------------------------------------------------------ website
 book: $(STAMP) $(VENDOR)
 	rm -rf _build/html _build/doctrees
-	$(PY) tools/prefill_cache.py
-	$(BIN)/jupyter-book build . -W --keep-going -n
+	$(PY) tools/prefill_cache.py --then $(BIN)/jupyter-book build . -W --keep-going -n
 	@echo
 	@echo "Website built: open $(CURDIR)/_build/html/index.html (or run: make serve)"
 

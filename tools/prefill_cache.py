@@ -8,17 +8,29 @@ notebook's folder, like myst-nb's "local" execution) and stores them with jupyte
 own API, keyed by the same hash myst-nb matches on (the code cells' sources). The build
 that follows then finds every notebook in the cache and only renders.
 
-Usage: ``python tools/prefill_cache.py [--jobs N] [--timeout S] [--cache DIR]``.
-Exits 1 (printing the failing cell's traceback) if a notebook raises.
+``make book`` does not wait for the last notebook before starting the build:
+``prefill_cache.py --then jupyter-book build ...`` starts the build at once, and this module,
+loaded as a Sphinx extension (``_config.yml``), holds the reading of each notebook page until
+its notebook is in the cache (or the prefill has ended: then myst-nb executes it itself, as
+without the prefill). Sphinx's start-up, the other pages and the early chapters are read while
+the last notebooks still run. The running prefill is announced by ``prefill.pid`` in the cache
+folder (removed when it ends; a dead process id counts as ended).
+
+Usage: ``python tools/prefill_cache.py [--jobs N] [--timeout S] [--cache DIR] [--then CMD ...]``.
+Exits 1 (printing the failing cell's traceback) if a notebook raises, or with the exit code of
+CMD if that fails.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import subprocess
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import nbformat
@@ -26,6 +38,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "_build" / ".jupyter_cache"
+PID_FILE = "prefill.pid"
 
 
 def toc_notebooks(root: Path = ROOT) -> list[Path]:
@@ -60,7 +73,13 @@ def _execute(path: str, timeout: int) -> tuple[str, dict, float, str | None]:
     return path, dict(result.nb), result.time, result.exc_string
 
 
-def prefill(jobs: int, timeout: int, cache_dir: Path = CACHE) -> int:
+def prefill(jobs: int, timeout: int, cache_dir: Path = CACHE,
+            started: Callable[[], None] | None = None) -> int:
+    """Execute the uncached notebooks of the toc, ``jobs`` at a time, into ``cache_dir``.
+
+    ``started`` is called once the running prefill is announced (``prefill.pid``), before
+    the first notebook runs; ``make book`` starts the build there.
+    """
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
@@ -73,31 +92,92 @@ def prefill(jobs: int, timeout: int, cache_dir: Path = CACHE) -> int:
             todo.append(path)
     if not todo:
         print("prefill: every notebook is cached")
+        if started is not None:
+            started()
         return 0
-    print(f"prefill: executing {len(todo)} notebook(s) with {jobs} worker(s)")
+    print(f"prefill: executing {len(todo)} notebook(s) with {jobs} worker(s)", flush=True)
     t0 = time.perf_counter()
     failed = 0
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_execute, str(p), timeout) for p in todo]
-        for fut in futures:
-            path, nb_dict, seconds, error = fut.result()
-            rel = Path(path).relative_to(ROOT)
-            if error:
-                failed += 1
-                print(f"prefill: {rel} FAILED\n{error}", file=sys.stderr)
-                continue
-            record = cache.add_nb_to_project(path)
-            cache.cache_notebook_bundle(
-                CacheBundleIn(
-                    nbformat.from_dict(nb_dict), record.uri,
-                    data={"execution_seconds": seconds},
-                ),
-                check_validity=False,
-                overwrite=True,
-            )
-            print(f"prefill: {rel} executed in {seconds:.1f} s")
-    print(f"prefill: done in {time.perf_counter() - t0:.1f} s")
+    pid_file = cache_dir / PID_FILE
+    pid_file.write_text(str(os.getpid()))
+    try:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(_execute, str(p), timeout) for p in todo]
+            if started is not None:
+                started()
+            for fut in as_completed(futures):
+                path, nb_dict, seconds, error = fut.result()
+                rel = Path(path).relative_to(ROOT)
+                if error:
+                    failed += 1
+                    print(f"prefill: {rel} FAILED\n{error}", file=sys.stderr)
+                    continue
+                record = cache.add_nb_to_project(path)
+                cache.cache_notebook_bundle(
+                    CacheBundleIn(
+                        nbformat.from_dict(nb_dict), record.uri,
+                        data={"execution_seconds": seconds},
+                    ),
+                    check_validity=False,
+                    overwrite=True,
+                )
+                print(f"prefill: {rel} executed in {seconds:.1f} s", flush=True)
+    finally:
+        pid_file.unlink(missing_ok=True)
+    print(f"prefill: done in {time.perf_counter() - t0:.1f} s", flush=True)
     return 1 if failed else 0
+
+
+# ---------------------------------------------------------------- Sphinx side (make book)
+def _logger():
+    from sphinx.util import logging
+
+    return logging.getLogger(__name__)
+
+
+def _prefill_running(cache_dir: Path) -> bool:
+    try:
+        pid = int((cache_dir / PID_FILE).read_text())
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def wait_for_notebook(path: Path, cache_dir: Path, poll: float = 0.2) -> float:
+    """Block while a prefill runs and ``path`` is not in the cache; return the seconds waited."""
+    from jupyter_cache import get_cache
+
+    t0 = time.perf_counter()
+    if not _prefill_running(cache_dir):
+        return 0.0
+    nb = nbformat.read(path, as_version=4)
+    cache = get_cache(str(cache_dir))
+    while _prefill_running(cache_dir):
+        # KeyError: not cached yet; others: the SQLite file is being written
+        with contextlib.suppress(Exception):
+            cache.match_cache_notebook(nb)
+            break
+        time.sleep(poll)
+    return time.perf_counter() - t0
+
+
+def _on_source_read(app, docname: str, source: list[str]) -> None:
+    path = Path(app.env.doc2path(docname))
+    if path.suffix != ".ipynb":
+        return
+    # myst-nb's default cache folder, next to the builder's output (_build/.jupyter_cache)
+    default = Path(app.outdir).parent / ".jupyter_cache"
+    cache_dir = Path(app.config.nb_execution_cache_path or default)
+    waited = wait_for_notebook(path, cache_dir)
+    if waited > 0.5:
+        _logger().info(f"prefill: {docname} waited {waited:.1f} s for its notebook")
+
+
+def setup(app) -> dict:
+    """Sphinx extension: hold each notebook page until the running prefill has cached it."""
+    app.connect("source-read", _on_source_read)
+    return {"parallel_read_safe": False, "parallel_write_safe": True}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,8 +185,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--timeout", type=int, default=120)
     parser.add_argument("--cache", type=Path, default=CACHE)
+    parser.add_argument("--then", nargs=argparse.REMAINDER, default=None, metavar="CMD",
+                        help="a command (the book build) to start as soon as the prefill runs")
     args = parser.parse_args(argv)
-    return prefill(max(1, args.jobs), args.timeout, args.cache)
+    args.cache.mkdir(parents=True, exist_ok=True)
+    build: list[subprocess.Popen] = []
+
+    def start() -> None:
+        if args.then:
+            build.append(subprocess.Popen(args.then))
+
+    rc = prefill(max(1, args.jobs), args.timeout, args.cache, started=start)
+    if build:
+        rc = build[0].wait() or rc
+    return rc
 
 
 if __name__ == "__main__":
