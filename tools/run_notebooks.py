@@ -25,6 +25,26 @@ from editions.outputs import slim_outputs  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def merge_streams(nb: nbformat.NotebookNode) -> None:
+    """Join consecutive writes to the same stream of a cell into one output.
+
+    How a kernel splits a cell's printing into stream messages depends on timing (flushes,
+    machine load), so without this a re-execution changes the committed file where nothing
+    changed. nbval and the website (``nb_merge_streams``) merge streams anyway.
+    """
+    for cell in nb.cells:
+        merged: list = []
+        for out in cell.get("outputs", []):
+            prev = merged[-1] if merged else None
+            if (out.get("output_type") == "stream" and prev is not None
+                    and prev.get("output_type") == "stream" and prev.name == out.name):
+                prev.text += out.text
+            else:
+                merged.append(out)
+        if "outputs" in cell:
+            cell.outputs = merged
+
+
 def run(path: Path) -> float:
     """Execute ``path`` in place with its folder as working directory; return the seconds taken."""
     nb = nbformat.read(path, as_version=4)
@@ -41,6 +61,7 @@ def run(path: Path) -> float:
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
     seconds = time.perf_counter() - start
+    merge_streams(nb)
     slim_outputs(nb)  # interactive figures: first frame + "run this cell"; no widget state
     nb = nbformat.from_dict(nb)
     nbformat.validate(nb)
