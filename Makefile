@@ -173,31 +173,32 @@ test-editions: $(STAMP)
 # library tests, claims, the grading kit). -O: each step's output is printed in one piece.
 TEST_STEPS := step-site step-editions step-lib step-claims step-grading step-lint
 test: $(STAMP) $(LAB_STAMP) $(INSTR_STAMP) $(VENDOR) browser
-	@$(MAKE) --no-print-directory -j2 -O $(TEST_STEPS)
-	@echo
-	@echo "make test: all passed"
+	@t0=$$(date +%s); $(MAKE) --no-print-directory -j2 -O $(TEST_STEPS); \
+	    echo; echo "make test: all passed in $$(( $$(date +%s) - t0 )) s"
 
+# step = one target, timed (the times add up to more than the wall time: steps overlap)
+step = @t0=$$(date +%s); $(1); echo "== $@: $$(( $$(date +%s) - t0 )) s"
 .PHONY: $(TEST_STEPS) step-nb step-book step-pdf step-student
 step-nb:
-	@$(MAKE) --no-print-directory test-nb
+	$(call step,$(MAKE) --no-print-directory test-nb)
 step-book: step-nb
-	@$(MAKE) --no-print-directory book
+	$(call step,$(MAKE) --no-print-directory book)
 step-pdf: step-book
-	@$(MAKE) --no-print-directory pdf
+	$(call step,$(MAKE) --no-print-directory pdf)
 step-student: step-book
-	$(EDITIONS)
+	$(call step,$(EDITIONS))
 step-site: step-pdf step-student
-	@$(MAKE) --no-print-directory test-site
+	$(call step,$(MAKE) --no-print-directory test-site)
 step-editions: step-student
-	@$(MAKE) --no-print-directory test-editions
+	$(call step,$(MAKE) --no-print-directory test-editions)
 step-lib:
-	@$(MAKE) --no-print-directory test-lib
+	$(call step,$(MAKE) --no-print-directory test-lib)
 step-claims:
-	@$(MAKE) --no-print-directory claims
+	$(call step,$(MAKE) --no-print-directory claims)
 step-grading:
-	@$(MAKE) --no-print-directory test-grading
+	$(call step,$(MAKE) --no-print-directory test-grading)
 step-lint:
-	@$(MAKE) --no-print-directory lint
+	$(call step,$(MAKE) --no-print-directory lint)
 
 # ------------------------------------------------------------------ instructors
 # Graded assignments with otter-grader (the `instructor` extra; see instructors.md).
