@@ -82,13 +82,22 @@ PREPARE = r"""
   const main = document.querySelector("article.bd-article") || document.querySelector("main");
   const title = h => h.textContent.replace(/[#\u00b6]\s*$/, "").trim();
   const entries = [];
+  // the contents link to the headings: section ids repeat across documents in one page
+  // ("summary", "exercises" in every chapter) and a link goes to the first of them, so a
+  // heading without an id of its own, or with a repeated one, gets "wn-toc-<k>"
+  const seen = {};
+  document.querySelectorAll("[id]").forEach(e => { seen[e.id] = (seen[e.id] || 0) + 1; });
+  const anchor = h => {
+    if (!h.id || seen[h.id] > 1) h.id = "wn-toc-" + entries.length;
+    return h.id;
+  };
   const add = (section, level) => {
     const head = section.querySelector(":scope > h1, :scope > h2");
     if (!head || !section.id) return;
-    entries.push([section.id, level, title(head)]);
+    entries.push([anchor(head), level, title(head)]);
     section.querySelectorAll(":scope > section").forEach(sub => {
       const h = sub.querySelector(":scope > h2, :scope > h3");
-      if (h && sub.id) entries.push([sub.id, 2, title(h)]);
+      if (h && sub.id) entries.push([anchor(h), 2, title(h)]);
     });
   };
   const first = main.querySelector("section");
