@@ -47,6 +47,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``--dist loadgroup``: tests marked ``xdist_group(name)`` go to one worker, as intended.
+
+    pytest-xdist 3.8 passes the group to its scheduler by appending ``@name`` to each test's
+    node id, in the old ``item._nodeid`` field; pytest 9.2 keeps node ids in ``item._id``, so
+    the suffix is lost and every group is silently split over the workers
+    (pytest-dev/pytest-xdist#1386). Where the suffix did not take, it is set here the way
+    xdist means it to be. Without ``--dist loadgroup`` nothing changes.
+    """
+    if not config.getvalue("loadgroup"):
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        names = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                        for m in item.iter_markers("xdist_group")})
+        suffix = "@" + "_".join(names)
+        if names and not item.nodeid.endswith(suffix) and hasattr(item, "_id"):
+            item._id = NodeId.parse(item.nodeid + suffix)
+
+
 def missing(config: pytest.Config, reason: str) -> None:
     """Skip, or fail under --require-build."""
     if config.getoption("--require-build"):
@@ -104,6 +126,17 @@ def browser(pytestconfig: pytest.Config):
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def visits(browser, site_url: str) -> Iterator:
+    """The site's pages open in Chromium, one per (page, mode), shared by the tests of a page
+    (``tests/site_visits.py``)."""
+    from site_visits import Visits
+
+    opened = Visits(browser, site_url)
+    yield opened
+    opened.close()
 
 
 @pytest.fixture(scope="session")

@@ -3,11 +3,14 @@
 For every page of ``_build/html``: it loads; every request goes to the local server and
 succeeds (requests to any other host are aborted and reported); no JavaScript error;
 math is typeset by MathJax (``mjx-container`` elements, no ``mjx-merror``); every
-``<img>`` has a non-empty ``alt``. A screenshot of each page goes to
-``test-artifacts/screenshots/``. On pages with interactive figures, moving a slider
-changes the frame shown.
+``<img>`` has a non-empty ``alt``. A screenshot of each page's first screen (1280 × 900)
+goes to ``test-artifacts/screenshots/`` (the whole course, page by page, is the PDF of
+``make pdf``). On pages with interactive figures, moving a slider changes the frame shown.
 
-Known harmless console messages are listed in ``HARMLESS`` below (none so far).
+The pages are the light-mode visits of ``tests/site_visits.py``, shared with the other tests
+of the page (axe-core, page weight): the log of requests and console messages covers the
+page's whole visit, from its load (until the network is idle) to this test's checks.
+Known harmless console messages are listed in ``site_visits.HARMLESS`` (none so far).
 """
 
 from __future__ import annotations
@@ -15,73 +18,15 @@ from __future__ import annotations
 import re
 import tempfile
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
 from conftest import SITE, serve
+from site_visits import PageLog, page_params, shot_name, site_pages
 
 from wnlib.interactive import interactive_figure
 
 pytestmark = pytest.mark.browser
-
-# Console errors that are not problems of the site (regular expressions). Empty: a new
-# entry needs a comment saying why it is harmless.
-HARMLESS: list[str] = []
-
-
-def _pages() -> list:
-    if not (SITE / "index.html").is_file():
-        return [pytest.param(None, id="no-site")]
-    pages = []
-    for p in sorted(SITE.rglob("*.html")):
-        rel = p.relative_to(SITE)
-        if rel.parts[0] in ("mathjax", "_static", "_sources"):
-            continue
-        pages.append(pytest.param(rel.as_posix(), id=rel.as_posix()))
-    return pages
-
-
-class PageLog:
-    """Everything a page did on the network and in its console."""
-
-    def __init__(self, base: str) -> None:
-        self.host = urlsplit(base).netloc
-        self.requests: list[str] = []
-        self.outside: list[str] = []
-        self.failed: list[str] = []
-        self.errors: list[str] = []
-
-    def attach(self, context, page) -> None:
-        def route(route):
-            url = route.request.url
-            if urlsplit(url).netloc == self.host or url.startswith(("data:", "blob:")):
-                route.continue_()
-            else:
-                self.outside.append(url)
-                route.abort()
-
-        context.route("**/*", route)
-        page.on("request", lambda r: self.requests.append(r.url))
-        page.on(
-            "requestfailed",
-            lambda r: (
-                self.failed.append(f"{r.url}: {r.failure}") if r.url not in self.outside else None
-            ),
-        )
-        page.on(
-            "response",
-            lambda r: self.failed.append(f"{r.url}: HTTP {r.status}") if r.status >= 400 else None,
-        )
-        page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
-        page.on(
-            "console",
-            lambda m: (
-                self.errors.append(f"console.{m.type}: {m.text}")
-                if m.type == "error" and not any(re.search(h, m.text) for h in HARMLESS)
-                else None
-            ),
-        )
 
 
 def _open(browser, url: str):
@@ -94,31 +39,26 @@ def _open(browser, url: str):
 
 
 @pytest.mark.site
-@pytest.mark.parametrize("rel", _pages())
-def test_page(rel, browser, site_dir, site_url, screenshots_dir, pytestconfig):
+@pytest.mark.parametrize("rel", page_params(site_pages(redirects=True)))
+def test_page(rel, site_dir, visits, screenshots_dir):
     if rel is None:
         pytest.fail("no website", pytrace=False)  # site_dir already skipped or failed
     source = (site_dir / rel).read_text(encoding="utf-8")
-    context, page, log = _open(browser, f"{site_url}/{rel}")
-    try:
-        has_math = re.search(r'class="math[ "]', source) is not None
-        if has_math:
-            page.wait_for_selector("mjx-container", state="attached", timeout=30_000)
-            page.wait_for_load_state("networkidle")
-            assert page.locator("mjx-merror").count() == 0, "MathJax reported a TeX error"
-        images = page.eval_on_selector_all(
-            "img", "els => els.map(e => [e.getAttribute('alt'), (e.currentSrc || e.src)])"
-        )
-        no_alt = [src[:80] for alt, src in images if not (alt or "").strip()]
-        broken = page.eval_on_selector_all(
-            "img", "els => els.filter(e => e.complete && e.naturalWidth === 0).map(e => e.src)"
-        )
-        # a favicon of the site's own (without one the browser asks for /favicon.ico: a 404)
-        icons = page.eval_on_selector_all("link[rel~='icon']", "els => els.map(e => e.href)")
-        name = rel.replace("/", "__").removesuffix(".html")
-        page.screenshot(path=str(screenshots_dir / f"{name}.png"), full_page=True)
-    finally:
-        context.close()
+    visit = visits.get(rel, "light")
+    page, log = visit.top(), visit.log
+    if re.search(r'class="math[ "]', source) is not None:
+        assert page.locator("mjx-container").count() > 0, "MathJax typeset nothing"
+        assert page.locator("mjx-merror").count() == 0, "MathJax reported a TeX error"
+    images = page.eval_on_selector_all(
+        "img", "els => els.map(e => [e.getAttribute('alt'), (e.currentSrc || e.src)])"
+    )
+    no_alt = [src[:80] for alt, src in images if not (alt or "").strip()]
+    broken = page.eval_on_selector_all(
+        "img", "els => els.filter(e => e.complete && e.naturalWidth === 0).map(e => e.src)"
+    )
+    # a favicon of the site's own (without one the browser asks for /favicon.ico: a 404)
+    icons = page.eval_on_selector_all("link[rel~='icon']", "els => els.map(e => e.href)")
+    page.screenshot(path=str(screenshots_dir / f"{shot_name(rel)}.png"))
     assert not log.outside, f"requests to other hosts: {log.outside}"
     assert not log.failed, f"failed requests: {log.failed}"
     assert not log.errors, f"errors: {log.errors}"
@@ -131,15 +71,9 @@ def test_page(rel, browser, site_dir, site_url, screenshots_dir, pytestconfig):
 
 
 def _interactive_pages() -> list:
-    if not (SITE / "index.html").is_file():
-        return [pytest.param(None, id="no-site")]
-    pages = [
-        pytest.param(p.relative_to(SITE).as_posix(), id=p.relative_to(SITE).as_posix())
-        for p in sorted(SITE.rglob("*.html"))
-        if p.relative_to(SITE).parts[0] not in ("mathjax", "_static", "_sources")
-        and 'class="wn-interactive"' in p.read_text(encoding="utf-8")
-    ]
-    return pages or [pytest.param(None, id="no-interactive-figure-yet")]
+    pages = [rel for rel in site_pages()
+             if 'class="wn-interactive"' in (SITE / rel).read_text(encoding="utf-8")]
+    return page_params(pages, none_id="no-interactive-figure-yet")
 
 
 def _move_every_slider(page, root) -> list[str]:
@@ -172,22 +106,20 @@ def _move_every_slider(page, root) -> list[str]:
 
 @pytest.mark.site
 @pytest.mark.parametrize("rel", _interactive_pages())
-def test_interactive_figures_on_site(rel, browser, site_dir, site_url):
+def test_interactive_figures_on_site(rel, site_dir, visits):
     if rel is None:
         pytest.skip("no page of the website has an interactive figure yet")
-    context, page, log = _open(browser, f"{site_url}/{rel}")
-    try:
-        roots = page.locator(".wn-interactive")
-        assert roots.count() > 0
-        problems = []
-        for k in range(roots.count()):
-            root = roots.nth(k)
-            root.scroll_into_view_if_needed()
-            assert root.get_attribute("data-wn-ready") == "1", "the inline script did not run"
-            problems += [f"figure {k}: {p}" for p in _move_every_slider(page, root)]
-        page.wait_for_load_state("networkidle")
-    finally:
-        context.close()
+    visit = visits.get(rel, "light")
+    page, log = visit.top(), visit.log
+    roots = page.locator(".wn-interactive")
+    assert roots.count() > 0
+    problems = []
+    for k in range(roots.count()):
+        root = roots.nth(k)
+        root.scroll_into_view_if_needed()
+        assert root.get_attribute("data-wn-ready") == "1", "the inline script did not run"
+        problems += [f"figure {k}: {p}" for p in _move_every_slider(page, root)]
+    page.wait_for_load_state("networkidle")
     assert not problems, problems
     assert not log.errors, log.errors
     assert not log.outside and not log.failed, (log.outside, log.failed)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_a11y import open_page
+from site_visits import open_page
 
 pytestmark = [pytest.mark.site, pytest.mark.browser]
 

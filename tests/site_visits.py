@@ -1,0 +1,242 @@
+"""The website's pages opened in headless Chromium, once per (page, mode), for several tests.
+
+A page costs the browser most of its work while loading (MathJax typesets a chapter in
+seconds of CPU); the axe-core, page, phone, dark-mode and page-weight tests used to load each
+page again for each check. Here a page is opened once per mode and the tests of that page
+share it (``Visits``, the session fixture ``visits`` in ``conftest.py``); each test still runs
+and reports its own checks, naming the page and the mode. The tests of one page carry the
+``xdist_group`` of that page (``page_params``), so under ``--dist loadgroup`` they run in one
+worker, one after another, and find the page already open. Run alone, a test opens what it
+needs. A test that navigates away (a tap on a figure) closes the visit behind it
+(``Visits.spoil``).
+
+Modes: ``light`` and ``dark`` (the theme's modes at 1280 x 900) and ``phone`` (390 x 844,
+touch, device scale factor 2, light colours).
+
+Readiness. A ``light`` visit waits for the network to be idle (no request for 500 ms, so every
+request the page makes by itself has finished: the page test checks them all, the page-weight
+test counts them), then 300 ms. ``dark`` and ``phone`` visits wait for the ``load`` event
+(every stylesheet, script and eager image). Then every visit waits for MathJax to have
+typeset the page (its startup promise) and for the web fonts in use (``document.fonts.ready``),
+so the layout the tests measure is final.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import SITE
+from page_weight import own
+
+MODES: dict[str, dict] = {
+    "light": {"viewport": {"width": 1280, "height": 900}, "theme": "light"},
+    "dark": {"viewport": {"width": 1280, "height": 900}, "theme": "dark"},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "theme": "light",
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    },
+}
+
+# Console errors that are not problems of the site (regular expressions). Empty: a new
+# entry needs a comment saying why it is harmless.
+HARMLESS: list[str] = []
+
+SKIP_DIRS = ("mathjax", "_static", "_sources")
+
+
+def site_pages(*, redirects: bool = False) -> list[str]:
+    """The HTML pages of ``_build/html`` (relative paths), without assets; the ``index.html``
+    redirect only if ``redirects``."""
+    if not (SITE / "index.html").is_file():
+        return []
+    pages = []
+    for p in sorted(SITE.rglob("*.html")):
+        rel = p.relative_to(SITE)
+        if rel.parts[0] in SKIP_DIRS:
+            continue
+        if not redirects and 'http-equiv="refresh"' in p.read_text(encoding="utf-8")[:400].lower():
+            continue
+        pages.append(rel.as_posix())
+    return pages
+
+
+def page_params(pages: list[str], none_id: str = "no-site") -> list:
+    """``pytest.param`` per page, in the page's ``xdist_group`` (its tests share one worker,
+    so they share the page's visits); a single ``None`` param when there is no page."""
+    if not pages:
+        return [pytest.param(None, id=none_id)]
+    return [pytest.param(rel, id=rel, marks=pytest.mark.xdist_group(rel)) for rel in pages]
+
+
+class PageLog:
+    """Everything a page did on the network and in its console.
+
+    Requests to any other host than the local server are aborted and listed in ``outside``.
+    """
+
+    def __init__(self, base: str) -> None:
+        self.host = urlsplit(base).netloc
+        self.requests: list[str] = []
+        self.outside: list[str] = []
+        self.failed: list[str] = []
+        self.errors: list[str] = []
+        # while a test's own tool runs in the page (axe-core), what happens is not the page's:
+        # it goes to ``tool`` instead (axe-core fetches the stylesheets itself, and resolves
+        # theme.css's ``@import "../basic.css"`` against the page: /basic.css, a 404)
+        self.tool: list[str] | None = None
+
+    def _add(self, kind: list[str], entry: str) -> None:
+        (kind if self.tool is None else self.tool).append(entry)
+
+    @contextlib.contextmanager
+    def tool_running(self) -> Iterator[list[str]]:
+        """Log what happens meanwhile apart, as the test tool's doing (yields that list)."""
+        self.tool = []
+        try:
+            yield self.tool
+        finally:
+            self.tool = None
+
+    def attach(self, context, page) -> None:
+        def route(route):
+            url = route.request.url
+            if urlsplit(url).netloc == self.host or url.startswith(("data:", "blob:")):
+                route.continue_()
+            else:
+                self._add(self.outside, url)
+                route.abort()
+
+        context.route("**/*", route)
+        page.on("request", lambda r: self._add(self.requests, r.url))
+        page.on(
+            "requestfailed",
+            lambda r: (
+                self._add(self.failed, f"{r.url}: {r.failure}")
+                if r.url not in self.outside else None
+            ),
+        )
+        page.on(
+            "response",
+            lambda r: self._add(self.failed, f"{r.url}: HTTP {r.status}")
+            if r.status >= 400 else None,
+        )
+        page.on("pageerror", lambda e: self._add(self.errors, f"page error: {e}"))
+        page.on(
+            "console",
+            lambda m: (
+                self._add(self.errors, f"console.{m.type}: {m.text}")
+                if m.type == "error" and not any(re.search(h, m.text) for h in HARMLESS)
+                else None
+            ),
+        )
+
+
+def new_context(browser, mode: str):
+    """A browser context in ``mode`` (the theme's mode is set before the page paints)."""
+    opts = dict(MODES[mode])
+    theme = opts.pop("theme")
+    context = browser.new_context(**opts)
+    # pydata-sphinx-theme reads the mode from localStorage before it paints
+    context.add_init_script(
+        f"try {{ localStorage.setItem('mode', '{theme}'); localStorage.setItem('theme', "
+        f"'{theme}'); }} catch (e) {{}}"
+    )
+    return context
+
+
+def settle(page, mode: str) -> None:
+    """After ``goto``: the theme's mode on the root element, math typeset, fonts loaded."""
+    theme = MODES[mode]["theme"]
+    page.evaluate(f"document.documentElement.dataset.theme = '{theme}';"
+                  f"document.documentElement.dataset.mode = '{theme}'")
+    if page.locator("mjx-container").count() or page.locator(".math").count():
+        page.wait_for_function(
+            "() => !window.MathJax || !MathJax.startup || !MathJax.startup.promise ? true"
+            " : MathJax.startup.promise.then(() => true)",
+            timeout=60_000,
+        )
+    page.evaluate("document.fonts.ready.then(() => true)")
+
+
+def open_page(browser, url: str, mode: str):
+    """A fresh page in ``mode``, loaded (``load`` event), math typeset; (context, page)."""
+    context = new_context(browser, mode)
+    page = context.new_page()
+    page.goto(url, wait_until="load")
+    settle(page, mode)
+    return context, page
+
+
+class Visit:
+    """One page of the site open in one mode: ``page``, its ``log`` (``PageLog``) and, for
+    ``light``, ``first_load``: the bytes of each of the page's own resources (not the
+    shared ``_static``/``mathjax`` assets) fetched by the time the network went idle."""
+
+    def __init__(self, browser, base: str, rel: str, mode: str) -> None:
+        self.rel, self.mode = rel, mode
+        self.context = new_context(browser, mode)
+        self.page = self.context.new_page()
+        self.log = PageLog(base)
+        self.log.attach(self.context, self.page)
+        finished: dict[str, int] = {}
+        if mode == "light":
+            def done(request) -> None:
+                if own(request.url, base):
+                    finished[request.url] = request.sizes()["responseBodySize"]
+
+            self.page.on("requestfinished", done)
+            self.page.goto(f"{base}/{rel}", wait_until="networkidle")
+            self.page.wait_for_timeout(300)
+            self.page.remove_listener("requestfinished", done)
+        else:
+            self.page.goto(f"{base}/{rel}", wait_until="load")
+        self.first_load = dict(finished)
+        settle(self.page, mode)
+
+    def top(self):
+        """The page scrolled back to its top (a test before may have scrolled it)."""
+        self.page.evaluate("window.scrollTo(0, 0)")
+        return self.page
+
+    def close(self) -> None:
+        self.context.close()
+
+
+class Visits:
+    """The open visits, at most one page's (its modes) at a time."""
+
+    def __init__(self, browser, base: str) -> None:
+        self.browser, self.base = browser, base
+        self.open: dict[tuple[str, str], Visit] = {}
+
+    def get(self, rel: str, mode: str) -> Visit:
+        key = (rel, mode)
+        if key not in self.open:
+            for other in [k for k in self.open if k[0] != rel]:
+                self.open.pop(other).close()
+            self.open[key] = Visit(self.browser, self.base, rel, mode)
+        return self.open[key]
+
+    def spoil(self, rel: str, mode: str) -> None:
+        """Close a visit whose page a test has changed for good (navigated away)."""
+        visit = self.open.pop((rel, mode), None)
+        if visit is not None:
+            visit.close()
+
+    def close(self) -> None:
+        for visit in self.open.values():
+            visit.close()
+        self.open.clear()
+
+
+def shot_name(rel: str) -> str:
+    """A screenshot's file-name stem for page ``rel``."""
+    return rel.replace("/", "__").removesuffix(".html")
+
