@@ -308,7 +308,7 @@ def put_contents(draft: Path, contents: Path, out: Path) -> int:
     import io
 
     from pypdf import PdfReader
-    from pypdf.generic import DictionaryObject, NameObject
+    from pypdf.generic import DictionaryObject, NameObject, NumberObject
 
     data = draft.read_bytes()
     prev = re.findall(rb"startxref\s+(\d+)\s+%%EOF\s*$", data[-64:])
@@ -367,8 +367,8 @@ def put_contents(draft: Path, contents: Path, out: Path) -> int:
             update.write(f"{offsets[num]:010d} {changed[num][0]:05d} n \n".encode())
     trailer = DictionaryObject({NameObject(k): v for k, v in dict.items(base.trailer)
                                 if k in ("/Root", "/Info", "/ID")})
-    trailer[NameObject("/Size")] = type(base.trailer["/Size"])(first + len(ids))
-    trailer[NameObject("/Prev")] = type(base.trailer["/Size"])(int(prev[0]))
+    trailer[NameObject("/Size")] = NumberObject(first + len(ids))
+    trailer[NameObject("/Prev")] = NumberObject(int(prev[0]))
     update.write(b"trailer\n")
     trailer.write_to_stream(update)
     update.write(f"\nstartxref\n{xref}\n%%EOF\n".encode())
