@@ -1,24 +1,30 @@
-"""The website's pages opened in headless Chromium, once per (page, mode), for several tests.
+"""The website's pages opened in headless Chromium, once per (page, screen), for several tests.
 
 A page costs the browser most of its work while loading (MathJax typesets a chapter in
 seconds of CPU); the axe-core, page, phone, dark-mode and page-weight tests used to load each
-page again for each check. Here a page is opened once per mode and the tests of that page
-share it (``Visits``, the session fixture ``visits`` in ``conftest.py``); each test still runs
-and reports its own checks, naming the page and the mode. The tests of one page carry the
-``xdist_group`` of that page (``page_params``), so under ``--dist loadgroup`` they run in one
-worker, one after another, and find the page already open. Run alone, a test opens what it
-needs. A test that navigates away (a tap on a figure) closes the visit behind it
-(``Visits.spoil``).
+page again for each check. Here a page is opened once per screen (desktop, phone) and the
+tests of that page share it (``Visits``, the session fixture ``visits`` in ``conftest.py``);
+each test still runs and reports its own checks, naming the page and the mode. The tests of
+one page carry the ``xdist_group`` of that page (``page_params``), so under
+``--dist loadgroup`` they run in one worker, one after another, and find the page already
+open. Run alone, a test opens what it needs. A test that navigates away (a tap on a figure)
+closes the visit behind it (``Visits.spoil``).
 
 Modes: ``light`` and ``dark`` (the theme's modes at 1280 x 900) and ``phone`` (390 x 844,
-touch, device scale factor 2, light colours).
+touch, device scale factor 2, light colours). A desktop page is loaded in light mode; a test
+that wants it dark gets it switched with the theme's own switch button (as a reader does),
+and switched back for a light-mode test. The theme applies a mode with one function, on load
+(the mode stored in ``localStorage``) and on the button alike, and nothing else on the page
+depends on the mode (MathJax's output inherits the text colour; the figures are images), so a
+page switched to dark is the page loaded in dark mode; the theme's colour transitions are
+run to their end before a test looks at it.
 
-Readiness. A ``light`` visit waits for the network to be idle (no request for 500 ms, so every
+Readiness. A desktop visit waits for the network to be idle (no request for 500 ms, so every
 request the page makes by itself has finished: the page test checks them all, the page-weight
-test counts them), then 300 ms. ``dark`` and ``phone`` visits wait for the ``load`` event
-(every stylesheet, script and eager image). Then every visit waits for MathJax to have
-typeset the page (its startup promise) and for the web fonts in use (``document.fonts.ready``),
-so the layout the tests measure is final.
+test counts them), then 300 ms. A ``phone`` visit waits for the ``load`` event (every
+stylesheet, script and eager image). Then every visit waits for MathJax to have typeset the
+page (its startup promise) and for the web fonts in use (``document.fonts.ready``), so the
+layout the tests measure is final.
 """
 
 from __future__ import annotations
@@ -174,19 +180,36 @@ def open_page(browser, url: str, mode: str):
     return context, page
 
 
+# Click the theme's switch button until the page is in mode ``want``; finish the colour
+# transitions the switch started.
+SWITCH_MODE = """(want) => {
+  const root = document.documentElement;
+  const button = document.querySelector('.theme-switch-button');
+  if (!button) return 'no theme switch button on the page';
+  for (let i = 0; i < 3 && !(root.dataset.theme === want && root.dataset.mode === want); i++) {
+    button.click();
+  }
+  document.getAnimations().filter(a => a instanceof CSSTransition).forEach(a => a.finish());
+  return root.dataset.theme === want && root.dataset.mode === want ? ''
+    : `the theme switch gives ${root.dataset.theme} / ${root.dataset.mode}, not ${want}`;
+}"""
+
+
 class Visit:
-    """One page of the site open in one mode: ``page``, its ``log`` (``PageLog``) and, for
-    ``light``, ``first_load``: the bytes of each of the page's own resources (not the
-    shared ``_static``/``mathjax`` assets) fetched by the time the network went idle."""
+    """One page of the site open on one screen: ``page``, its ``log`` (``PageLog``) and, on
+    the desktop, ``first_load``: the bytes of each of the page's own resources (not the
+    shared ``_static``/``mathjax`` assets) fetched by the time the network went idle.
+    ``mode``: the mode the page is in now."""
 
     def __init__(self, browser, base: str, rel: str, mode: str) -> None:
-        self.rel, self.mode = rel, mode
-        self.context = new_context(browser, mode)
+        self.rel = rel
+        self.mode = "phone" if mode == "phone" else "light"
+        self.context = new_context(browser, self.mode)
         self.page = self.context.new_page()
         self.log = PageLog(base)
         self.log.attach(self.context, self.page)
         finished: dict[str, int] = {}
-        if mode == "light":
+        if self.mode == "light":
             def done(request) -> None:
                 if own(request.url, base):
                     finished[request.url] = request.sizes()["responseBodySize"]
@@ -198,7 +221,17 @@ class Visit:
         else:
             self.page.goto(f"{base}/{rel}", wait_until="load")
         self.first_load = dict(finished)
-        settle(self.page, mode)
+        settle(self.page, self.mode)
+
+    def switch(self, mode: str) -> None:
+        """A desktop page into the theme's ``light`` or ``dark`` mode (its switch button)."""
+        if mode == self.mode:
+            return
+        if "phone" in (mode, self.mode):
+            raise ValueError(f"a {self.mode} visit cannot become {mode}")
+        problem = self.page.evaluate(SWITCH_MODE, mode)
+        assert not problem, f"{self.rel}: {problem}"
+        self.mode = mode
 
     def top(self):
         """The page scrolled back to its top (a test before may have scrolled it)."""
@@ -209,24 +242,33 @@ class Visit:
         self.context.close()
 
 
+def _screen(mode: str) -> str:
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}: one of {list(MODES)}")
+    return "phone" if mode == "phone" else "desktop"
+
+
 class Visits:
-    """The open visits, at most one page's (its modes) at a time."""
+    """The open visits, at most one page's (desktop and phone) at a time."""
 
     def __init__(self, browser, base: str) -> None:
         self.browser, self.base = browser, base
         self.open: dict[tuple[str, str], Visit] = {}
 
     def get(self, rel: str, mode: str) -> Visit:
-        key = (rel, mode)
+        """Page ``rel`` in ``mode`` (opened, or switched to that mode, if need be)."""
+        key = (rel, _screen(mode))
         if key not in self.open:
             for other in [k for k in self.open if k[0] != rel]:
                 self.open.pop(other).close()
             self.open[key] = Visit(self.browser, self.base, rel, mode)
-        return self.open[key]
+        visit = self.open[key]
+        visit.switch(mode)
+        return visit
 
     def spoil(self, rel: str, mode: str) -> None:
         """Close a visit whose page a test has changed for good (navigated away)."""
-        visit = self.open.pop((rel, mode), None)
+        visit = self.open.pop((rel, _screen(mode)), None)
         if visit is not None:
             visit.close()
 

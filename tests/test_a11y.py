@@ -3,8 +3,10 @@
 Every page of ``_build/html`` is loaded in headless Debian Chromium and checked by axe-core
 (the npm package pinned in ``package.json``, read from ``node_modules/``; ``make`` installs it
 with MathJax) in the theme's light mode at 1280 × 900, its dark mode at 1280 × 900, and at
-phone width 390 × 844. A critical or serious violation fails the test; moderate and minor
-ones are printed (run with ``-s`` or see the captured output of a failure).
+phone width 390 × 844 (the dark page is the light one switched with the theme's own button:
+``tests/site_visits.py`` says why that is the same page). A critical or serious violation
+fails the test; moderate and minor ones are printed (run with ``-s`` or see the captured
+output of a failure).
 
 Light and dark: every rule of axe-core on the whole page.
 

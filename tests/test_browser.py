@@ -19,12 +19,9 @@ import re
 import tempfile
 from pathlib import Path
 
-import numpy as np
 import pytest
 from conftest import SITE, serve
 from site_visits import PageLog, page_params, shot_name, site_pages
-
-from wnlib.interactive import interactive_figure
 
 pytestmark = pytest.mark.browser
 
@@ -128,6 +125,9 @@ def test_interactive_figures_on_site(rel, site_dir, visits):
 def test_interactive_html_standalone(browser, screenshots_dir):
     """Two interactive figures on one page, served locally: each slider switches its own
     figure's frames, every frame is reachable, nothing is fetched from elsewhere."""
+    import numpy as np  # here: matplotlib's import costs every xdist worker a second
+
+    from wnlib.interactive import interactive_figure
 
     def draw_line(fig, a, b):
         ax = fig.add_subplot()

@@ -37,15 +37,12 @@ def test_search_snippets_have_no_raw_tex(query, browser, site_dir, site_url):
     assert not raw, f"raw TeX in search snippets: {raw}"
 
 
-def test_tex_to_text_reading(browser, site_dir, site_url):
+@pytest.mark.xdist_group("search.html")  # the search page's visit, shared with its other tests
+def test_tex_to_text_reading(site_dir, visits):
     """The reading of a few TeX formulas (the function the snippet patch uses)."""
-    context, page = open_page(browser, f"{site_url}/search.html", "light")
-    try:
-        read = page.evaluate(
-            "xs => xs.map(x => window.wnTexToText(x))",
-            [r"\(\|x_0^\perp\| = g_0\|w_0^\perp\|\)", r"\(\eta = 1/g_t^2\)",
-             r"\[\frac{\gamma}{\eta} \in \mathbb{R}\]"],
-        )
-    finally:
-        context.close()
+    read = visits.get("search.html", "light").page.evaluate(
+        "xs => xs.map(x => window.wnTexToText(x))",
+        [r"\(\|x_0^\perp\| = g_0\|w_0^\perp\|\)", r"\(\eta = 1/g_t^2\)",
+         r"\[\frac{\gamma}{\eta} \in \mathbb{R}\]"],
+    )
     assert read == ["‖x_0⊥‖ = g_0‖w_0⊥‖", "η = 1/g_t^2", "(γ)/(η) ∈ ℝ"], read
