@@ -57,7 +57,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     (pytest-dev/pytest-xdist#1386). Where the suffix did not take, it is set here the way
     xdist means it to be. Without ``--dist loadgroup`` nothing changes.
     """
-    if not config.getvalue("loadgroup"):
+    if not getattr(config.option, "loadgroup", False):  # set by xdist, in its workers
         return
     from _pytest.nodeid import NodeId
 
