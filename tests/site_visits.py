@@ -93,22 +93,30 @@ class PageLog:
         self.outside: list[str] = []
         self.failed: list[str] = []
         self.errors: list[str] = []
-        # while a test's own tool runs in the page (axe-core), what happens is not the page's:
-        # it goes to ``tool`` instead (axe-core fetches the stylesheets itself, and resolves
-        # theme.css's ``@import "../basic.css"`` against the page: /basic.css, a 404)
-        self.tool: list[str] | None = None
-
-    def _add(self, kind: list[str], entry: str) -> None:
-        (kind if self.tool is None else self.tool).append(entry)
+        # what a test's own tool (axe-core) fetches while it runs in the page is not the
+        # page's doing: axe-core fetches the stylesheets itself (XHR) and resolves theme.css's
+        # ``@import "../basic.css"`` against the page (/basic.css: a 404). Those requests, and
+        # their failures and console messages, go to ``tool``.
+        self.tool: list[str] = []
+        self._tool_running = False
+        self._tool_urls: set[str] = set()
 
     @contextlib.contextmanager
     def tool_running(self) -> Iterator[list[str]]:
-        """Log what happens meanwhile apart, as the test tool's doing (yields that list)."""
-        self.tool = []
+        """Log the XHR/fetch requests made meanwhile as the test tool's (yields that log)."""
+        self._tool_running = True
         try:
             yield self.tool
         finally:
-            self.tool = None
+            self._tool_running = False
+
+    def _request(self, r) -> None:
+        self.requests.append(r.url)
+        if self._tool_running and r.resource_type in ("xhr", "fetch"):
+            self._tool_urls.add(r.url)
+
+    def _problem(self, url: str | None, kind: list[str], entry: str) -> None:
+        (self.tool if url in self._tool_urls else kind).append(entry)
 
     def attach(self, context, page) -> None:
         def route(route):
@@ -116,28 +124,29 @@ class PageLog:
             if urlsplit(url).netloc == self.host or url.startswith(("data:", "blob:")):
                 route.continue_()
             else:
-                self._add(self.outside, url)
+                self._problem(url, self.outside, url)
                 route.abort()
 
         context.route("**/*", route)
-        page.on("request", lambda r: self._add(self.requests, r.url))
+        page.on("request", self._request)
         page.on(
             "requestfailed",
             lambda r: (
-                self._add(self.failed, f"{r.url}: {r.failure}")
+                self._problem(r.url, self.failed, f"{r.url}: {r.failure}")
                 if r.url not in self.outside else None
             ),
         )
         page.on(
             "response",
-            lambda r: self._add(self.failed, f"{r.url}: HTTP {r.status}")
+            lambda r: self._problem(r.url, self.failed, f"{r.url}: HTTP {r.status}")
             if r.status >= 400 else None,
         )
-        page.on("pageerror", lambda e: self._add(self.errors, f"page error: {e}"))
+        page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
         page.on(
             "console",
             lambda m: (
-                self._add(self.errors, f"console.{m.type}: {m.text}")
+                self._problem(m.location.get("url"), self.errors,
+                              f"console.{m.type}: {m.text}")
                 if m.type == "error" and not any(re.search(h, m.text) for h in HARMLESS)
                 else None
             ),
@@ -205,6 +214,14 @@ class Visit:
         self.rel = rel
         self.mode = "phone" if mode == "phone" else "light"
         self.context = new_context(browser, self.mode)
+        try:
+            self._load(base)
+        except BaseException:
+            self.context.close()
+            raise
+
+    def _load(self, base: str) -> None:
+        rel = self.rel
         self.page = self.context.new_page()
         self.log = PageLog(base)
         self.log.attach(self.context, self.page)

@@ -29,8 +29,10 @@ and colour contrast is checked on every element such a rule selects, with its su
 the phone's own chrome (``PHONE_CHROME``: the top bar, the article header with the drawer
 toggles, the drawers, the figure zoom hint). If a rule selects ``html`` or ``body``, or a
 stylesheet or selector cannot be read, the whole page is checked. Today this finds the
-theme's phone header, the drawers (off screen until opened), heading sizes and the course's
-zoom hint (``_static/course.css`` changes no colour at narrow widths). What this leaves out:
+theme's phone header and search button, the drawers (off screen until opened), the heading
+sizes (Bootstrap's below 1200 px), the dropdown toggle buttons (their icon size) and the
+course's zoom hint (``_static/course.css`` changes no colour at narrow widths): about 30
+elements with their subtrees, a few hundred of a chapter's 26,000. What this leaves out:
 content whose colours are the light mode's and whose only change is its position, i.e. a
 background behind it from an element that overlaps it only in the phone layout; the course
 has none (axe-core reports text that something overlaps as "needs review", not as a pass).
