@@ -47,6 +47,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # pytest-xdist registers this mark; a run without xdist (-p no:xdist) should not warn
+    config.addinivalue_line(
+        "markers", "xdist_group(name): run in one xdist worker with --dist loadgroup"
+    )
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """``--dist loadgroup``: tests marked ``xdist_group(name)`` go to one worker, as intended.
