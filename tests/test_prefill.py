@@ -8,7 +8,7 @@ build and pass its failure on.
 
 from __future__ import annotations
 
-import os
+import subprocess
 import sys
 import threading
 import time
@@ -51,10 +51,25 @@ def test_no_prefill_no_wait(tmp_path: Path) -> None:
     assert prefill_cache.wait_for_notebook(path, cache_dir) == 0.0
 
 
-def test_waits_until_the_notebook_is_cached(tmp_path: Path) -> None:
-    path, cache_dir = _notebook(tmp_path), tmp_path / "cache"
+@pytest.fixture
+def prefill_process(tmp_path: Path):
+    """A stand-in for a running prefill: a process that ends by itself after 60 s (so a
+    broken wait cannot hang the suite), announced in the cache folder."""
+    from jupyter_cache import get_cache
+
+    cache_dir = tmp_path / "cache"
     cache_dir.mkdir()
-    (cache_dir / prefill_cache.PID_FILE).write_text(str(os.getpid()))  # a live process
+    get_cache(str(cache_dir))  # the cache database exists before anyone polls it
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    (cache_dir / prefill_cache.PID_FILE).write_text(str(proc.pid))
+    yield cache_dir, proc
+    proc.kill()
+    proc.wait()
+
+
+def test_waits_until_the_notebook_is_cached(tmp_path: Path, prefill_process) -> None:
+    cache_dir, _ = prefill_process
+    path = _notebook(tmp_path)
     timer = threading.Timer(1.0, _cache_it, (path, cache_dir))
     timer.start()
     try:
@@ -64,13 +79,21 @@ def test_waits_until_the_notebook_is_cached(tmp_path: Path) -> None:
     assert 0.9 <= waited < 30
 
 
-def test_waits_until_the_prefill_ends(tmp_path: Path) -> None:
-    """A notebook that never gets cached (it failed) is left to myst-nb once the prefill ends."""
-    path, cache_dir = _notebook(tmp_path), tmp_path / "cache"
-    cache_dir.mkdir()
+def test_waits_until_the_prefill_ends(tmp_path: Path, prefill_process) -> None:
+    """A notebook that never gets cached (it failed) is left to myst-nb once the prefill ends:
+    its announcement removed, or its process gone."""
+    cache_dir, proc = prefill_process
+    path = _notebook(tmp_path)
     pid_file = cache_dir / prefill_cache.PID_FILE
-    pid_file.write_text(str(os.getpid()))
     timer = threading.Timer(0.8, pid_file.unlink)
+    timer.start()
+    t0 = time.perf_counter()
+    prefill_cache.wait_for_notebook(path, cache_dir, poll=0.05)
+    timer.join()
+    assert 0.7 <= time.perf_counter() - t0 < 30
+    pid_file.write_text(str(proc.pid))
+    # (killed and reaped: a zombie still answers os.kill(pid, 0))
+    timer = threading.Timer(0.8, lambda: (proc.kill(), proc.wait()))
     timer.start()
     t0 = time.perf_counter()
     prefill_cache.wait_for_notebook(path, cache_dir, poll=0.05)
