@@ -158,22 +158,27 @@ test-nb: $(STAMP)
 # test-artifacts/screenshots/. --require-build: a missing build or browser fails, not skips.
 # Four workers: the tests mostly wait on Chromium (MathJax, axe-core), so they overlap well;
 # tests that share an expensive fixture (the PDF's text) stay in one worker (xdist_group).
-test-site: $(STAMP) $(LAB_STAMP) browser
-	$(BIN)/pytest -q -p no:cacheprovider -m "site or browser" --require-build -n 4 \
+SITE_TESTS = $(BIN)/pytest -q -p no:cacheprovider -m "site or browser" --require-build \
 	    --dist loadgroup
+test-site: $(STAMP) $(LAB_STAMP) browser
+	$(SITE_TESTS) -n 4
 
 # No solution text in the student edition (after `student`).
 test-editions: $(STAMP)
 	$(BIN)/pytest -q -p no:cacheprovider -m editions --require-build
 
-# Everything, on the machine's two cores. Installs first (one pip at a time), then `make -j2`
-# runs the steps below as soon as what they need is there: the build chain (notebooks checked
-# by nbval, which fills the execution cache -> website, which then only renders -> PDF and
-# student edition -> site and editions tests) next to the steps that need no build (lint,
-# library tests, claims, the grading kit). -O: each step's output is printed in one piece.
-TEST_STEPS := step-site step-editions step-lib step-claims step-grading step-lint
+# Everything, on the machine's two cores. Installs first (one pip at a time), then `make -j3`
+# runs the steps below as soon as what they need is there (three at a time: most steps wait
+# on kernels, Chromium or the network part of the time): the build chain (notebooks checked
+# by nbval, which fills the execution cache -> website, which then only renders -> the site
+# tests that need only the website; the PDF and the student edition -> the tests that need
+# them) next to the steps that need no build (lint, library tests, claims, the grading kit).
+# -O: each step's output is printed in one piece.
+TEST_STEPS := step-site step-site-late step-editions step-lib step-claims step-grading step-lint
+# site tests that need the PDF or the student website (the others need only _build/html)
+SITE_LATE := tests/test_pdf.py tests/test_links.py
 test: $(STAMP) $(LAB_STAMP) $(INSTR_STAMP) $(VENDOR) browser
-	@t0=$$(date +%s); $(MAKE) --no-print-directory -j2 -O $(TEST_STEPS); \
+	@t0=$$(date +%s); $(MAKE) --no-print-directory -j3 -O $(TEST_STEPS); \
 	    echo; echo "make test: all passed in $$(( $$(date +%s) - t0 )) s"
 
 # step = one target, timed (the times add up to more than the wall time: steps overlap)
@@ -187,8 +192,10 @@ step-pdf: step-book
 	$(call step,$(MAKE) --no-print-directory pdf)
 step-student: step-book
 	$(call step,$(EDITIONS))
-step-site: step-pdf step-student
-	$(call step,$(MAKE) --no-print-directory test-site)
+step-site: step-book
+	$(call step,$(SITE_TESTS) -n 4 $(addprefix --ignore=,$(SITE_LATE)))
+step-site-late: step-pdf step-student
+	$(call step,$(SITE_TESTS) -n 2 $(SITE_LATE))
 step-editions: step-student
 	$(call step,$(MAKE) --no-print-directory test-editions)
 step-lib:
