@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 import tomllib
 import venv
 from pathlib import Path
@@ -71,3 +72,16 @@ def test_install_keeps_an_older_compatible_numpy(tmp_path):
 
     assert _run(py, "-c", probe).split()[0] == OLDER_NUMPY, "pip replaced the installed numpy"
     _run(py, "-c", "import wnlib, scipy, matplotlib; wnlib.make_problem(3, 5, seed=0)")
+
+
+def test_importing_nbformat_does_not_compile_grammars():
+    """``import nbformat`` (hence jsonschema) stays cheap: rfc3987-syntax is not installed.
+
+    jsonschema >= 4.24 pulls it in through the ``format-nongpl`` extra that jupyter-events asks
+    for, and it compiles 38 lark grammars on import (0.6-1.0 s in every pytest worker, kernel
+    manager and Sphinx build of ``make test``); the lock keeps jsonschema at 4.23.0.
+    """
+    out = subprocess.run([sys.executable, "-X", "importtime", "-c", "import nbformat"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "rfc3987_syntax" not in out.stderr, "rfc3987-syntax is imported with jsonschema"
