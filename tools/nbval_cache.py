@@ -13,7 +13,7 @@ nbval has just checked.
 A notebook is stored only if all its code cells ran (no ``NBVAL_SKIP``), none raised, and
 every comparison passed; otherwise nothing is stored and ``prefill_cache.py`` executes it
 for the build as before. Works with pytest-xdist's ``--dist loadfile`` (one notebook, one
-worker). Tested by ``tests/test_nbval_cache.py``.
+worker). Storing is ``prefill_cache.cache_executed``. Tested by ``tests/test_nbval_cache.py``.
 """
 
 from __future__ import annotations
@@ -107,7 +107,8 @@ def executed_notebook(path: Path, cells: dict[int, list[dict]]) -> nbformat.Note
 def store(path: Path, cells: dict[int, list[dict]], cache_dir: Path, seconds: float) -> bool:
     """Put the executed notebook in the jupyter-cache at ``cache_dir``; True if stored."""
     from jupyter_cache import get_cache
-    from jupyter_cache.base import CacheBundleIn
+
+    from .prefill_cache import cache_executed
 
     nb = executed_notebook(path, cells)
     if nb is None:
@@ -116,11 +117,6 @@ def store(path: Path, cells: dict[int, list[dict]], cache_dir: Path, seconds: fl
     # one writer at a time: xdist workers finish their notebooks concurrently (SQLite)
     with open(cache_dir / ".nbval-cache.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        cache = get_cache(str(cache_dir))
-        record = cache.add_nb_to_project(str(path))
-        cache.cache_notebook_bundle(
-            CacheBundleIn(nb, record.uri, data={"execution_seconds": seconds, "by": "nbval"}),
-            check_validity=False,
-            overwrite=True,
-        )
+        cache_executed(get_cache(str(cache_dir)), str(path), nb,
+                       {"execution_seconds": seconds, "by": "nbval"})
     return True

@@ -73,6 +73,19 @@ def _execute(path: str, timeout: int) -> tuple[str, dict, float, str | None]:
     return path, dict(result.nb), result.time, result.exc_string
 
 
+def cache_executed(cache, path: str, nb: nbformat.NotebookNode, data: dict) -> None:
+    """Store the executed notebook ``nb`` of ``path`` in the jupyter-cache ``cache``.
+
+    Keyed as myst-nb matches it (the hash of the code cells' sources); replaces an older entry.
+    Used here and by ``tools/nbval_cache.py``.
+    """
+    from jupyter_cache.base import CacheBundleIn
+
+    record = cache.add_nb_to_project(path)
+    cache.cache_notebook_bundle(CacheBundleIn(nb, record.uri, data=data),
+                                check_validity=False, overwrite=True)
+
+
 def prefill(jobs: int, timeout: int, cache_dir: Path = CACHE,
             started: Callable[[], None] | None = None) -> int:
     """Execute the uncached notebooks of the toc, ``jobs`` at a time, into ``cache_dir``.
@@ -81,7 +94,6 @@ def prefill(jobs: int, timeout: int, cache_dir: Path = CACHE,
     the first notebook runs; ``make book`` starts the build there.
     """
     from jupyter_cache import get_cache
-    from jupyter_cache.base import CacheBundleIn
 
     cache = get_cache(str(cache_dir))
     todo = []
@@ -112,15 +124,8 @@ def prefill(jobs: int, timeout: int, cache_dir: Path = CACHE,
                     failed += 1
                     print(f"prefill: {rel} FAILED\n{error}", file=sys.stderr)
                     continue
-                record = cache.add_nb_to_project(path)
-                cache.cache_notebook_bundle(
-                    CacheBundleIn(
-                        nbformat.from_dict(nb_dict), record.uri,
-                        data={"execution_seconds": seconds},
-                    ),
-                    check_validity=False,
-                    overwrite=True,
-                )
+                cache_executed(cache, path, nbformat.from_dict(nb_dict),
+                               {"execution_seconds": seconds})
                 print(f"prefill: {rel} executed in {seconds:.1f} s", flush=True)
     finally:
         pid_file.unlink(missing_ok=True)
